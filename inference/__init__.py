@@ -1,0 +1,1 @@
+"""cronaca runtime core: labels, features, models and prediction. Never imports training."""

@@ -1,0 +1,1 @@
+"""cronaca training side: corpora, base encoders, fine-tuning, baselines and evaluation."""

@@ -1,0 +1,116 @@
+"""The ``cronaca`` command line: one entry point, one sub-command per capability."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable]] = {}
+
+
+def command(name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None]):
+    """Register ``function(args)`` as the sub-command ``name``."""
+
+    def register(function: Callable) -> Callable:
+        COMMANDS[name] = (help, arguments, function)
+        return function
+
+    return register
+
+
+def _encoder_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cache-dir", help="where converted models live (default: ~/.cache/cronaca)"
+    )
+
+
+@command(
+    "encoder",
+    "convert the embedded base encoder (once) and print its directory",
+    _encoder_arguments,
+)
+def encoder(args: argparse.Namespace) -> int:
+    from .base_models import DEFAULT_BASE_MODEL, resolve_base_model
+
+    print(resolve_base_model(DEFAULT_BASE_MODEL, cache_dir=args.cache_dir))
+    return 0
+
+
+def _data_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        help="corpus files: .tsv (KIND/CoNLL), .conllu "
+        "(WikiNEuRal), .jsonl/.json (Label Studio, Doccano)",
+    )
+    parser.add_argument(
+        "--on-invalid",
+        choices=("repair", "error", "keep"),
+        default="repair",
+        help="what to do with an I- tag that opens an entity (default: repair)",
+    )
+    parser.add_argument(
+        "--drop-label",
+        action="append",
+        default=[],
+        metavar="TYPE",
+        help="map an entity type outside PER/ORG/LOC to O, counted in the report (e.g. MISC)",
+    )
+
+
+@command(
+    "data", "validate corpus files and print their sentence and entity counts", _data_arguments
+)
+def data(args: argparse.Namespace) -> int:
+    from .corpora import CorpusError, corpus_summary
+
+    try:
+        for path in args.paths:
+            label_map = {label: None for label in args.drop_label} or None
+            print(corpus_summary(path, on_invalid=args.on_invalid, label_map=label_map))
+    except CorpusError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _run_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--profile",
+        choices=("quick", "full"),
+        default="quick",
+        help="quick: minutes on a laptop CPU; full: the benchmark runs",
+    )
+    parser.add_argument("--data-dir", help="the shared data folder (default: ../shared/data)")
+
+
+@command(
+    "run",
+    "the main job: prepare the encoder, validate the corpora, then train, "
+    "evaluate and annotate as those pieces land",
+    _run_arguments,
+)
+def run(args: argparse.Namespace) -> int:
+    from .main_job import main_job
+
+    return main_job(profile=args.profile, data_dir=args.data_dir)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cronaca", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (help, arguments, function) in COMMANDS.items():
+        child = sub.add_parser(name, help=help, description=help)
+        arguments(child)
+        child.set_defaults(function=function)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.function(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
