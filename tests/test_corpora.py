@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
+
 from cronaca.inference.labels import spans_to_tags, tags_to_spans
 from cronaca.inference.words import word_spans
 from cronaca.training.corpora import (

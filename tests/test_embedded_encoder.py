@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import torch
+
 from cronaca.training import embedded_encoder as ee
 from cronaca.training.base_models import DEFAULT_BASE_MODEL, resolve_base_model
 

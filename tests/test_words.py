@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from cronaca.inference.words import detokenize, word_spans, words
 from cronaca.training.corpora import read_conll, shared_data_dir
 

@@ -75,6 +75,36 @@ def data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("config", help="an experiment YAML, e.g. configs/ner-kind.yaml")
+    parser.add_argument("--profile", help="a named override set from the config (quick, full)")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override any config key, e.g. --set training.epochs=5 --set output_dir=runs/x",
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="continue from output_dir/checkpoint if present"
+    )
+
+
+@command("train", "fine-tune a model from a YAML config", _train_arguments)
+def train(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .train import train as run_training
+
+    config = load_config(args.config, args.profile, args.overrides)
+    result = run_training(config, resume=args.resume)
+    print(
+        f"best dev strict micro-F1 {result['best_dev_score']:.4f}; "
+        f"model in {config.output_dir}/model"
+    )
+    return 0
+
+
 def _run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile",

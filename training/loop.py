@@ -1,0 +1,209 @@
+"""The training loop every task shares: accelerate, length-grouped batches, checkpoints, resume.
+
+A task (entities, event types) supplies its encoded examples, its model, how to pad a batch,
+how to score the dev split and how to save the best model; this module does the rest:
+seeded length-grouped batches, AdamW with linear warm-up and decay, bf16 autocast where the
+hardware has it, a progress bar with loss and speed, dev scoring after every epoch with the
+best model kept, and a checkpoint every ``checkpoint_every_steps`` that ``resume`` continues
+from exactly (model, optimiser, scheduler, RNG and the position in the epoch's batch order).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from cronaca.inference.batching import budget_batches
+
+from .config import ExperimentConfig
+
+
+@dataclass
+class Example:
+    input_ids: list[int]
+    labels: Any  # per-token label ids (entities) or a multi-hot vector (event types)
+
+
+class Task(Protocol):
+    model: torch.nn.Module
+    examples: list[Example]
+    summary: dict[str, Any]  # sizes of the data, saved with the scores
+
+    def collate(self, rows: Sequence[Example]) -> dict[str, torch.Tensor]: ...
+
+    def evaluate(self, model: torch.nn.Module) -> dict[str, float]:
+        """Dev scores; the key ``"score"`` (higher is better) selects the best model."""
+        ...
+
+    def save(self, model: torch.nn.Module, out: Path, scores: dict[str, Any]) -> None: ...
+
+
+@dataclass
+class Progress:
+    epoch: int = 0
+    step_in_epoch: int = 0
+    global_step: int = 0
+    best_score: float = -math.inf
+    running_loss: float | None = None  # exponential moving average shown on the progress bar
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def record_loss(self, loss: float) -> float:
+        previous = self.running_loss
+        self.running_loss = loss if previous is None else 0.95 * previous + 0.05 * loss
+        return self.running_loss
+
+
+def mixed_precision(precision: str) -> str:
+    """accelerate's ``mixed_precision`` for a config's ``training.precision``."""
+    if precision not in ("auto", "bf16", "fp32"):
+        raise ValueError(f"training.precision must be auto, bf16 or fp32, not {precision!r}")
+    if precision == "auto":
+        native = torch.cuda.is_available() or torch.ops.mkldnn._is_mkldnn_bf16_supported()
+        precision = "bf16" if native else "fp32"
+    return "bf16" if precision == "bf16" else "no"
+
+
+def epoch_batches(lengths: Sequence[int], config: ExperimentConfig, epoch: int) -> list[list[int]]:
+    """Length-grouped batches in a seeded random order, the same for a given epoch on resume."""
+    rng = np.random.default_rng(config.seed + epoch)
+    order = rng.permutation(len(lengths))
+    chunk = config.training.max_batch_size * 50  # sort within chunks: grouped, still shuffled
+    batches = []
+    for start in range(0, len(order), chunk):
+        part = order[start : start + chunk]
+        local = budget_batches(
+            [lengths[i] for i in part], config.training.batch_tokens, config.training.max_batch_size
+        )
+        batches += [[int(part[i]) for i in batch] for batch in local]
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def build_optimizer(model: torch.nn.Module, config: ExperimentConfig) -> torch.optim.Optimizer:
+    """AdamW; no weight decay on biases and norms; the new head may learn faster."""
+    t = config.training
+    head_lr = t.head_learning_rate or t.learning_rate
+    groups: dict[tuple[float, float], list[torch.nn.Parameter]] = {}
+    for name, parameter in model.named_parameters():
+        if not parameter.requires_grad:
+            continue
+        no_decay = name.endswith("bias") or "LayerNorm" in name or "layer_norm" in name
+        lr = head_lr if name.startswith("classifier") else t.learning_rate
+        groups.setdefault((lr, 0.0 if no_decay else t.weight_decay), []).append(parameter)
+    return torch.optim.AdamW(
+        [{"params": p, "lr": lr, "weight_decay": wd} for (lr, wd), p in groups.items()]
+    )
+
+
+class Loop:
+    """One fine-tuning run of ``task`` under ``config``, writing into ``config.output_dir``."""
+
+    def __init__(self, task: Task, config: ExperimentConfig):
+        from accelerate import Accelerator
+        from transformers import get_linear_schedule_with_warmup
+
+        self.task, self.config = task, config
+        self.out = Path(config.output_dir)
+        self.checkpoint = self.out / "checkpoint"
+        self.lengths = [len(e.input_ids) for e in task.examples]
+        steps_per_epoch = len(epoch_batches(self.lengths, config, 0))
+        self.total_steps = max(1, math.ceil(config.training.epochs * steps_per_epoch))
+        self.accelerator = Accelerator(mixed_precision=mixed_precision(config.training.precision))
+        optimizer = build_optimizer(task.model, config)
+        warmup = int(config.training.warmup_ratio * self.total_steps)
+        scheduler = get_linear_schedule_with_warmup(optimizer, warmup, self.total_steps)
+        self.model, self.optimizer, self.scheduler = self.accelerator.prepare(
+            task.model, optimizer, scheduler
+        )
+        self.progress = Progress()
+
+    def resume(self) -> None:
+        if (self.checkpoint / "progress.json").is_file():
+            self.accelerator.load_state(str(self.checkpoint))
+            state = json.loads((self.checkpoint / "progress.json").read_text())
+            self.progress = Progress(**state)
+            self.accelerator.print(
+                f"resuming at epoch {self.progress.epoch}, step {self.progress.step_in_epoch}"
+            )
+
+    def save_checkpoint(self) -> None:
+        self.accelerator.save_state(str(self.checkpoint))
+        (self.checkpoint / "progress.json").write_text(json.dumps(asdict(self.progress)) + "\n")
+
+    def step(self, batch: list[int]) -> float:
+        inputs = self.task.collate([self.task.examples[i] for i in batch])
+        loss = self.model(**{k: v.to(self.accelerator.device) for k, v in inputs.items()}).loss
+        self.accelerator.backward(loss)
+        self.accelerator.clip_grad_norm_(
+            self.model.parameters(), self.config.training.max_grad_norm
+        )
+        self.optimizer.step()
+        self.scheduler.step()
+        self.optimizer.zero_grad()
+        return loss.item()
+
+    def run_epoch(self, bar: tqdm, started: float, seen: list[int]) -> None:
+        p = self.progress
+        self.model.train()
+        for batch in epoch_batches(self.lengths, self.config, p.epoch)[p.step_in_epoch :]:
+            loss = p.record_loss(self.step(batch))
+            p.step_in_epoch += 1
+            p.global_step += 1
+            seen[0] += len(batch)
+            rate = seen[0] / (time.perf_counter() - started)
+            bar.set_postfix(epoch=p.epoch, loss=f"{loss:.4f}", examples_s=f"{rate:.1f}")
+            bar.update()
+            if p.global_step % self.config.training.checkpoint_every_steps == 0:
+                self.save_checkpoint()
+            if p.global_step >= self.total_steps:
+                break
+
+    def end_epoch(self) -> None:
+        p = self.progress
+        model = self.accelerator.unwrap_model(self.model)
+        scores = self.task.evaluate(model)
+        p.history.append(
+            {"epoch": p.epoch, "step": p.global_step, "loss": p.running_loss, **scores}
+        )
+        self.accelerator.print(f"epoch {p.epoch}: dev {scores}")
+        if scores["score"] > p.best_score:
+            p.best_score = scores["score"]
+            summary = {"epoch": p.epoch, "step": p.global_step, **scores, **self.task.summary}
+            self.task.save(model, self.out / "model", summary)
+        p.epoch += 1
+        p.step_in_epoch = 0
+        self.save_checkpoint()
+
+    def run(self) -> dict[str, Any]:
+        self.out.mkdir(parents=True, exist_ok=True)
+        started, seen = time.perf_counter(), [0]
+        bar = tqdm(
+            total=self.total_steps, initial=self.progress.global_step, desc="training", unit="step"
+        )
+        while self.progress.global_step < self.total_steps:
+            self.run_epoch(bar, started, seen)
+            self.end_epoch()
+        bar.close()
+        result = {
+            "best_dev_score": self.progress.best_score,
+            "steps": self.progress.global_step,
+            "train_seconds": time.perf_counter() - started,
+            "history": self.progress.history,
+        }
+        (self.out / "history.json").write_text(json.dumps(result, indent=2) + "\n")
+        return result
+
+
+def fit(task: Task, config: ExperimentConfig, resume: bool = False) -> dict[str, Any]:
+    loop = Loop(task, config)
+    if resume:
+        loop.resume()
+    return loop.run()
