@@ -69,17 +69,18 @@ def _window(example: int, text: str, encoding, word_starts: np.ndarray, focus: r
 def encode(
     tokenizer,
     texts: Sequence[str],
-    words: Sequence[Sequence[tuple[int, int]]],
+    words: Sequence[Sequence[tuple[int, int]]] | None = None,
     max_length: int = 256,
     stride: int = 32,
     focus: Sequence[tuple[int, int]] | None = None,
 ) -> list[Window]:
     """Windows for a batch of texts.
 
-    ``words[i]`` are the word spans of ``texts[i]``. With ``focus[i] = (first, stop)`` only
-    words ``first..stop-1`` are read (the rest is context); word ids are then relative to
-    ``first``.
+    ``words[i]`` are the word spans of ``texts[i]`` (``None``: no words are read, as for
+    text classification). With ``focus[i] = (first, stop)`` only words ``first..stop-1`` are
+    read (the rest is context); word ids are then relative to ``first``.
     """
+    words = words if words is not None else [()] * len(texts)
     batch = tokenizer(
         list(texts),
         add_special_tokens=True,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,9 +29,6 @@ class TaggerSettings:
     max_length: int = 256
     stride: int = 32
     decode: str = "viterbi"
-
-    def save(self, directory: Path) -> None:
-        (Path(directory) / SETTINGS_FILE).write_text(json.dumps(asdict(self), indent=2) + "\n")
 
     @classmethod
     def load(cls, directory: Path) -> TaggerSettings:

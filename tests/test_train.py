@@ -91,7 +91,7 @@ def test_same_seed_same_scores(config, tmp_path):
 
 
 def test_resume_continues_from_the_checkpoint(config, tmp_path, monkeypatch):
-    from cronaca.training import train as train_module
+    from cronaca.training import ner_task as train_module
 
     straight = train(config(output_dir=str(tmp_path / "straight")))
     cfg = config(output_dir=str(tmp_path / "resumed"))

@@ -105,6 +105,23 @@ def train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate_arguments(parser: argparse.ArgumentParser) -> None:
+    from .evaluate import add_evaluate_arguments
+
+    add_evaluate_arguments(parser)
+
+
+@command(
+    "evaluate",
+    "score a tagger (the gazetteer baseline or a model directory) on a split",
+    _evaluate_arguments,
+)
+def evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate_command
+
+    return evaluate_command(args)
+
+
 def _run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile",

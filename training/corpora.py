@@ -778,7 +778,12 @@ def _standoff_join(path: Path, line: int, record: Any, by_id: Mapping[str, Sente
             f"{record_id}: sha256 {given!r}, but its text hashes to {actual!r}: the source changed"
         )
         raise CorpusError(path, line, reason)
-    meta = {**sentence.meta, "text_origin": sentence.origin, "note": record.get("note", "")}
+    meta = {
+        **sentence.meta,
+        "text_origin": sentence.origin,
+        "note": record.get("note", ""),
+        "split": record.get("split"),
+    }
     return replace(sentence, events=events, origin=f"{path}:{line}", meta=meta)
 
 

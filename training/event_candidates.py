@@ -416,16 +416,39 @@ def select_kind_candidates(sentences: Sequence, seed: int = DEFAULT_SEED, negati
     return [(s, reasons[id(s)]) for s in sentences if id(s) in picked]
 
 
-def write_kind_batches(kind_dir: Path, out_dir: Path, batch_size: int = DEFAULT_BATCH_SIZE):
-    """``kind-batch-XX.jsonl`` of ``{"id", "split", "text"}`` from WN_train and WN_dev."""
+# A second, broader pass over KIND for armed conflict: the first pass left the battle type short
+# of examples (Wikinews war reports say "truppe", "insorti", "attaccati" without the news cues).
+# It only adds sentences the first pass did not select, so the first pass's batches stay as made.
+ARMED_CONFLICT = re.compile(
+    r"combattiment|scontr[io]\b|ribell|insort|talebani|miliz|guerriglier|truppe|conquist"
+    r"|offensiv|assedi|ripres[oa] il controllo|esercito|soldati|militari|forze armate"
+    r"|jihadist|terroris|bombard|attacc|razz[oi]|missil|artiglieria",
+    _I,
+)
+
+
+def kind_records(kind_dir: Path) -> list[dict]:
+    """KIND sentences to annotate, first pass then the armed-conflict pass, as batch lines."""
     from .corpora import read_conll
 
-    records = []
+    first, second = [], []
     for stem, n_negatives in KIND_NEGATIVES.items():
         corpus = read_conll(kind_dir / f"{stem}.tsv")
-        for sentence, _ in select_kind_candidates(corpus, negatives=n_negatives):
-            split = kind_split(sentence.id, len(corpus))
-            records.append({"id": sentence.id, "split": split, "text": sentence.text})
+        chosen = select_kind_candidates(corpus, negatives=n_negatives)
+        taken = {sentence.id for sentence, _ in chosen}
+        extra = [s for s in corpus if s.id not in taken and ARMED_CONFLICT.search(s.text)]
+        for target, sentences in ((first, [s for s, _ in chosen]), (second, extra)):
+            target += [
+                {"id": s.id, "split": kind_split(s.id, len(corpus)), "text": s.text}
+                for s in sentences
+            ]
+    return first, second
+
+
+def write_kind_batches(kind_dir: Path, out_dir: Path, batch_size: int = DEFAULT_BATCH_SIZE):
+    """``kind-batch-XX.jsonl`` of ``{"id", "split", "text"}`` from WN_train and WN_dev: the
+    first pass in balanced batches, then the armed-conflict pass in one batch of its own."""
+    records, supplement = kind_records(kind_dir)
     for stale in out_dir.glob("kind-batch-*.jsonl"):
         stale.unlink()
     n_batches = max(1, -(-len(records) // batch_size))
@@ -434,7 +457,10 @@ def write_kind_batches(kind_dir: Path, out_dir: Path, batch_size: int = DEFAULT_
         path = out_dir / f"kind-batch-{b + 1:02d}.jsonl"
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chunk))
         print(f"wrote {path} ({len(chunk)} sentences)")
-    print("KIND:", Counter(r["split"] for r in records))
+    path = out_dir / f"kind-batch-{n_batches + 1:02d}.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in supplement))
+    print(f"wrote {path} ({len(supplement)} sentences, armed-conflict pass)")
+    print("KIND:", Counter(r["split"] for r in records + supplement))
 
 
 def read_items(path: str | Path) -> list[dict]:

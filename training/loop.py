@@ -40,6 +40,8 @@ class Task(Protocol):
 
     def collate(self, rows: Sequence[Example]) -> dict[str, torch.Tensor]: ...
 
+    def loss(self, model: torch.nn.Module, batch: dict[str, torch.Tensor]) -> torch.Tensor: ...
+
     def evaluate(self, model: torch.nn.Module) -> dict[str, float]:
         """Dev scores; the key ``"score"`` (higher is better) selects the best model."""
         ...
@@ -140,7 +142,9 @@ class Loop:
 
     def step(self, batch: list[int]) -> float:
         inputs = self.task.collate([self.task.examples[i] for i in batch])
-        loss = self.model(**{k: v.to(self.accelerator.device) for k, v in inputs.items()}).loss
+        loss = self.task.loss(
+            self.model, {k: v.to(self.accelerator.device) for k, v in inputs.items()}
+        )
         self.accelerator.backward(loss)
         self.accelerator.clip_grad_norm_(
             self.model.parameters(), self.config.training.max_grad_norm

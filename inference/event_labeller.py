@@ -1,0 +1,124 @@
+"""A fine-tuned multi-label classifier behind the ``EventLabeller`` protocol.
+
+Event types are predicted per sentence; a document's types are the union of its sentences',
+each kept with the sentence and score that support it. Per-type decision thresholds, tuned on
+the dev split at training time, are saved with the model in ``cronaca.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from . import features
+from .batching import budget_batches, pad_batch
+from .sentences import sentence_spans
+from .tagger import SETTINGS_FILE, resolve_device
+
+
+@dataclass(frozen=True)
+class SentenceEvents:
+    """One sentence's event types: ``scores`` for every type, ``labels`` above threshold."""
+
+    start: int
+    end: int
+    scores: dict[str, float]
+    labels: tuple[str, ...]
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+class ModelEventLabeller:
+    """Scores the six event types of each sentence of each text."""
+
+    def __init__(
+        self,
+        model,
+        tokenizer,
+        thresholds: dict[str, float] | None = None,
+        max_length: int = 256,
+        stride: int = 32,
+        name: str = "model",
+    ):
+        self.model, self.tokenizer, self.name = model, tokenizer, name
+        self.labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
+        self.thresholds = {label: 0.5 for label in self.labels} | (thresholds or {})
+        self.max_length, self.stride = max_length, stride
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path, device: str = "auto") -> ModelEventLabeller:
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        model = AutoModelForSequenceClassification.from_pretrained(str(path))
+        model.to(resolve_device(device)).eval()
+        settings_path = Path(path) / SETTINGS_FILE
+        settings = json.loads(settings_path.read_text()) if settings_path.is_file() else {}
+        return cls(
+            model,
+            AutoTokenizer.from_pretrained(str(path)),
+            thresholds=settings.get("thresholds"),
+            max_length=settings.get("max_length", 256),
+            stride=settings.get("stride", 32),
+            name=Path(path).name,
+        )
+
+    def text_probabilities(
+        self, texts: Sequence[str], batch_tokens: int = 8192, show_progress: bool = False
+    ) -> np.ndarray:
+        """``[len(texts), n_types]`` probabilities, each text scored as one unit (windows of a
+        long text are max-pooled: an event anywhere in it counts)."""
+        windows = features.encode(self.tokenizer, texts, None, self.max_length, self.stride)
+        probabilities = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        device = next(self.model.parameters()).device
+        was_training = self.model.training
+        self.model.eval()
+        batches = budget_batches([len(w) for w in windows], batch_tokens, max_batch_size=256)
+        with torch.inference_mode():
+            for batch in tqdm(batches, desc="events", unit="batch", disable=not show_progress):
+                inputs = pad_batch(
+                    [windows[i].input_ids for i in batch], self.tokenizer.pad_token_id
+                )
+                logits = self.model(**{k: v.to(device) for k, v in inputs.items()}).logits
+                scores = sigmoid(logits.float().cpu().numpy())
+                for row, index in enumerate(batch):
+                    example = windows[index].example
+                    probabilities[example] = np.maximum(probabilities[example], scores[row])
+        self.model.train(was_training)
+        return probabilities
+
+    def sentence_events(self, texts: Sequence[str]) -> list[list[SentenceEvents]]:
+        """Per text, its sentences with their scores and predicted types."""
+        spans = [sentence_spans(text) for text in texts]
+        flat = [text[s:e] for text, text_spans in zip(texts, spans) for s, e in text_spans]
+        probabilities = self.text_probabilities(flat) if flat else np.zeros((0, len(self.labels)))
+        threshold = np.asarray([self.thresholds[label] for label in self.labels])
+        result, row = [], 0
+        for text_spans in spans:
+            sentences = []
+            for start, end in text_spans:
+                p = probabilities[row]
+                chosen = tuple(label for label, hit in zip(self.labels, p >= threshold) if hit)
+                scores = {label: float(v) for label, v in zip(self.labels, p)}
+                sentences.append(SentenceEvents(start, end, scores, chosen))
+                row += 1
+            result.append(sentences)
+        return result
+
+    def event_scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Per text, ``{type: score}`` of the predicted types: the best supporting sentence's."""
+        documents = []
+        for sentences in self.sentence_events(texts):
+            scores: dict[str, float] = {}
+            for sentence in sentences:
+                for label in sentence.labels:
+                    scores[label] = max(scores.get(label, 0.0), sentence.scores[label])
+            documents.append(scores)
+        return documents
