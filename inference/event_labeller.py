@@ -94,23 +94,33 @@ class ModelEventLabeller:
         self.model.train(was_training)
         return probabilities
 
+    def above_threshold(self, probabilities: np.ndarray) -> list[list[tuple[str, float]]]:
+        """Per row, ``(type, probability)`` of the types at or above their threshold."""
+        thresholds = np.asarray([self.thresholds[label] for label in self.labels])
+        return [
+            [(self.labels[j], float(row[j])) for j in np.flatnonzero(row >= thresholds)]
+            for row in probabilities
+        ]
+
     def sentence_events(self, texts: Sequence[str]) -> list[list[SentenceEvents]]:
         """Per text, its sentences with their scores and predicted types."""
         spans = [sentence_spans(text) for text in texts]
         flat = [text[s:e] for text, text_spans in zip(texts, spans) for s, e in text_spans]
         probabilities = self.text_probabilities(flat) if flat else np.zeros((0, len(self.labels)))
-        threshold = np.asarray([self.thresholds[label] for label in self.labels])
-        result, row = [], 0
-        for text_spans in spans:
-            sentences = []
-            for start, end in text_spans:
-                p = probabilities[row]
-                chosen = tuple(label for label, hit in zip(self.labels, p >= threshold) if hit)
-                scores = {label: float(v) for label, v in zip(self.labels, p)}
-                sentences.append(SentenceEvents(start, end, scores, chosen))
-                row += 1
-            result.append(sentences)
-        return result
+        chosen = iter(self.above_threshold(probabilities))
+        rows = iter(probabilities)
+        return [
+            [
+                SentenceEvents(
+                    start,
+                    end,
+                    dict(zip(self.labels, map(float, next(rows)))),
+                    tuple(label for label, _ in next(chosen)),
+                )
+                for start, end in text_spans
+            ]
+            for text_spans in spans
+        ]
 
     def event_scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Per text, ``{type: score}`` of the predicted types: the best supporting sentence's."""

@@ -138,13 +138,35 @@ def _annotations(labels_dir: Path):
         raise ValueError(f"{adjudicated}: ids no annotator labelled: {sorted(unknown)[:5]}")
 
 
+def stats_table(events_dir: Path = EVENTS_DIR) -> str:
+    """Markdown counts per label, source and split, straight from the stand-off files."""
+    counts: Counter = Counter()
+    for name in (NEWS_FILE, KIND_FILE):
+        for line in (events_dir / name).read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            for label in row["labels"] or ["(none)"]:
+                counts[(label, name, row["split"])] += 1
+            counts[("records", name, row["split"])] += 1
+    columns = [(n, s) for n in (NEWS_FILE, KIND_FILE) for s in ("train", "dev", "test")]
+    header = "| label | " + " | ".join(f"{n.split('.')[0]} {s}" for n, s in columns) + " | all |"
+    lines = [header, "|---" * (len(columns) + 2) + "|"]
+    for label in ("records", *EVENT_TYPES, "(none)"):
+        cells = [counts[(label, n, s)] for n, s in columns]
+        lines.append(f"| {label} | " + " | ".join(map(str, cells)) + f" | {sum(cells)} |")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     imported = sub.add_parser("import", help="annotators' label files -> data/events stand-off")
     imported.add_argument("labels_dir", type=Path)
     imported.add_argument("--data-dir", type=Path)
+    sub.add_parser("stats", help="counts per label, source and split (Markdown)")
     args = parser.parse_args(argv)
+    if args.command == "stats":
+        print(stats_table())
+        return
     for name, counts in import_labels(args.labels_dir, args.data_dir).items():
         print(name, dict(counts))
 
