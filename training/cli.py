@@ -122,6 +122,24 @@ def evaluate(args: argparse.Namespace) -> int:
     return evaluate_command(args)
 
 
+def _evaluate_events_arguments(parser: argparse.ArgumentParser) -> None:
+    from .event_scores import add_arguments
+
+    add_arguments(parser)
+
+
+@command(
+    "evaluate-events",
+    "score an event-type labeller (the keyword baseline or a model directory) on a split of "
+    "the project's event corpus",
+    _evaluate_events_arguments,
+)
+def evaluate_events(args: argparse.Namespace) -> int:
+    from .event_scores import command as evaluate_events_command
+
+    return evaluate_events_command(args)
+
+
 def _run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile",

@@ -309,6 +309,9 @@ def paired_bootstrap(
         "micro_f1": summary(
             full[0]["micro"]["f1"], full[1]["micro"]["f1"], draws_a["micro_f1"], draws_b["micro_f1"]
         ),
+        "macro_f1": summary(
+            full[0]["macro"]["f1"], full[1]["macro"]["f1"], draws_a["macro_f1"], draws_b["macro_f1"]
+        ),
         "per_type_f1": {
             name: summary(
                 type_f1(full[0], name),

@@ -1,27 +1,37 @@
-"""The main job behind ``cronaca run``: every capability that exists, in order, on one profile.
+"""The main job behind ``cronaca run``: the whole pipeline on one profile, in order.
 
-Today: the embedded encoder is converted (once) and every shared corpus is loaded and validated.
-Fine-tuning, evaluation against the rule baselines and annotation of the example text join here
-as they land, so that a fresh machine exercises the whole pipeline with one command.
+1. convert the embedded base encoder (once);
+2. load and validate every shared corpus;
+3. fine-tune the entity model (configs/ner-kind.yaml) and score it against the gazetteer
+   baseline on KIND WN_test (held out: evaluation only);
+4. fine-tune the event-type model (configs/events.yaml) and score it against the keyword
+   baseline on the event corpus's test split;
+5. annotate the example text and write the result as JSONL.
+
+``quick`` ends in minutes on a laptop CPU (small samples, one epoch: a smoke run whose scores
+mean little); ``full`` is the benchmark configuration (see BENCHMARKS.md).
 """
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
 from .base_models import DEFAULT_BASE_MODEL, resolve_base_model
+from .config import load_config
 from .corpora import corpus_summary, shared_data_dir
 
+ROOT = Path(__file__).resolve().parents[1]
 KIND_FILES = [
     f"{domain}_{split}.tsv" for domain in ("WN", "FIC", "ADG") for split in ("train", "dev", "test")
 ]
 WIKINEURAL_FILES = ["val.conllu", "test.conllu"]
+EXAMPLE = Path("examples") / "conflict-news-it.txt"
 
 
-def _step(title: str):
+def _step(title: str) -> None:
     print(f"\n== {title}", flush=True)
-    return time.perf_counter()
 
 
 def validate_corpora(data_dir: Path) -> None:
@@ -34,13 +44,77 @@ def validate_corpora(data_dir: Path) -> None:
     print(" ", corpus_summary(data_dir / "news-in-brief-it" / "items-2025-12_2026-01.jsonl"))
 
 
+def entities_step(profile: str, data_dir: Path, out: Path) -> Path:
+    from .evaluate import evaluate, load_tagger, read_gold
+    from .train import train
+
+    config = load_config(ROOT / "configs" / "ner-kind.yaml", profile)
+    config.data.dir = str(data_dir)
+    train(config)
+    model_dir = Path(config.output_dir) / "model"
+    tagger = load_tagger(str(model_dir))
+    gazetteer = load_tagger("gazetteer", [data_dir / name for name in config.data.train])
+    test = read_gold(data_dir / "kind" / "evalita-2023" / "WN_test.tsv", [])
+    metrics = evaluate(tagger, test, out / "ner-WN_test", gazetteer, split_name="WN_test")
+    for role in ("tagger", "compare"):
+        micro = metrics[role]["strict"]["micro"]
+        print(f"  WN_test strict micro-F1, {metrics[role]['name']}: {micro['f1']:.3f}")
+    print(f"  report: {out / 'ner-WN_test' / 'report.md'}")
+    return model_dir
+
+
+def events_step(profile: str, data_dir: Path, out: Path) -> Path:
+    from .event_corpus import by_split, load_event_corpus
+    from .event_scores import evaluate_events, load_labeller
+    from .train import train
+
+    config = load_config(ROOT / "configs" / "events.yaml", profile)
+    config.data.dir = str(data_dir)
+    train(config)
+    model_dir = Path(config.output_dir) / "model"
+    test = by_split(load_event_corpus(data_dir))["test"]
+    metrics = evaluate_events(
+        load_labeller(str(model_dir)), test, out / "events-test", load_labeller("keywords")
+    )
+    for role in ("labeller", "compare"):
+        overall = metrics[role]["overall"]
+        print(f"  test macro-F1, {metrics[role]['name']}: {overall['macro']['f1']:.3f}")
+    print(f"  report: {out / 'events-test' / 'report.md'}")
+    return model_dir
+
+
+def annotate_example(entities: Path, events: Path, data_dir: Path, out: Path) -> None:
+    from cronaca.inference.predictor import Predictor
+
+    text = (data_dir / EXAMPLE).read_text(encoding="utf-8")
+    (document,) = Predictor.from_pretrained(entities, events).predict([text])
+    path = out / "conflict-news-it.annotated.jsonl"
+    path.write_text(json.dumps(document.to_dict(), ensure_ascii=False) + "\n", encoding="utf-8")
+    for entity in document.entities[:15]:
+        print(f"  {entity.label:4s} {entity.start:5d}-{entity.end:<5d} {entity.text}")
+    print(
+        f"  … {len(document.entities)} entities; events: "
+        + ", ".join(f"{e.label} {e.score:.2f}" for e in document.events)
+    )
+    print(f"  written: {path}")
+
+
 def main_job(profile: str = "quick", data_dir: str | None = None) -> int:
     data = Path(data_dir) if data_dir else shared_data_dir()
     if not data.is_dir():
         raise SystemExit(f"cronaca run: shared data folder {data} not found (use --data-dir)")
-    started = _step(f"base encoder: {DEFAULT_BASE_MODEL}")
+    out = Path("runs") / f"main-{profile}"
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    _step(f"1/5 base encoder: {DEFAULT_BASE_MODEL}")
     print(" ", resolve_base_model(DEFAULT_BASE_MODEL))
-    _step(f"corpora in {data}")
+    _step(f"2/5 corpora in {data}")
     validate_corpora(data)
+    _step(f"3/5 entities: fine-tune ({profile}), then model vs gazetteer on WN_test")
+    entities = entities_step(profile, data, out)
+    _step(f"4/5 event types: fine-tune ({profile}), then model vs keywords on the test split")
+    events = events_step(profile, data, out)
+    _step("5/5 annotate the example text")
+    annotate_example(entities, events, data, out)
     print(f"\ncronaca run --profile {profile}: done in {time.perf_counter() - started:.0f} s")
     return 0
