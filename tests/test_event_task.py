@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from cronaca.inference.event_labeller import ModelEventLabeller
+from cronaca.inference.labels import EVENT_TYPES
 from cronaca.inference.words import word_spans
 from cronaca.training.config import load_config
 from cronaca.training.corpora import Sentence
@@ -52,14 +53,7 @@ def test_event_classifier_trains_saves_and_labels_documents(tmp_path, tiny_model
         "task": "events",
         "base_model": str(tiny_model_dir),
         "output_dir": str(tmp_path / "run"),
-        "labels": [
-            "battle",
-            "explosion_remote_violence",
-            "violence_against_civilians",
-            "protest",
-            "riot",
-            "strategic_development",
-        ],
+        "labels": list(EVENT_TYPES),
         "training.epochs": 2,
         "training.learning_rate": 1e-3,
         "training.precision": "fp32",

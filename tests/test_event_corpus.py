@@ -1,0 +1,53 @@
+"""The stand-off event corpus resolves to its source texts, and never touches WN_test."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cronaca.training.corpora import CorpusError, shared_data_dir
+from cronaca.training.event_corpus import EVENTS_DIR, KIND_FILE, NEWS_FILE, load_event_corpus
+
+pytestmark = pytest.mark.skipif(
+    not (shared_data_dir() / "news-in-brief-it").is_dir(), reason="needs ../shared/data"
+)
+
+
+@pytest.fixture(scope="module")
+def records():
+    return load_event_corpus()
+
+
+def test_every_record_resolves_with_its_hash(records):
+    # the loader checks each record's sha256 against its source text, or raises
+    lines = sum(1 for name in (NEWS_FILE, KIND_FILE) for _ in open(EVENTS_DIR / name))
+    assert len(records) == lines >= 2000
+    assert sum(1 for r in records if not r.events) >= 500
+    assert all(r.meta["split"] in ("train", "dev", "test") for r in records)
+
+
+def test_no_record_comes_from_the_held_out_benchmark(records):
+    assert not any(r.id.startswith("WN_test") for r in records)
+    raw = (EVENTS_DIR / KIND_FILE).read_text()
+    assert "WN_test" not in raw
+
+
+def test_news_splits_follow_dates(records):
+    for record in records:
+        if record.id.startswith("nib-"):
+            date, split = record.meta["date"], record.meta["split"]
+            assert split == (
+                "test" if date >= "2026-01-24" else "dev" if date >= "2026-01-17" else "train"
+            )
+
+
+def test_a_changed_source_text_is_detected(tmp_path):
+    for name in (NEWS_FILE, KIND_FILE):
+        lines = (EVENTS_DIR / name).read_text().splitlines()
+        if name == KIND_FILE:
+            first = json.loads(lines[0])
+            first["sha256"] = "0" * 16
+            lines[0] = json.dumps(first)
+        Path(tmp_path / name).write_text("\n".join(lines) + "\n")
+    with pytest.raises(CorpusError, match="the source changed"):
+        load_event_corpus(events_dir=tmp_path)
