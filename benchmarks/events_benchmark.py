@@ -19,8 +19,8 @@ from pathlib import Path
 from cronaca.inference.event_labeller import ModelEventLabeller
 from cronaca.training.config import load_config
 from cronaca.training.corpora import shared_data_dir
+from cronaca.training.evaluate_events import evaluate_events, load_labeller, render_report
 from cronaca.training.event_corpus import by_split, load_event_corpus
-from cronaca.training.event_scores import evaluate_events, load_labeller, render_report
 from cronaca.training.train import train
 
 ROOT = Path(__file__).resolve().parents[1]

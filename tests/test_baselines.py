@@ -209,3 +209,160 @@ def test_baseline_from_wn_train_scores_plausibly_on_wn_dev():
     assert 0.53 < strict_f1(GazetteerTagger.from_files(train, None, None)) < 0.58
     if GAZETTEERS.is_dir():
         assert 0.57 < strict_f1(GazetteerTagger.from_files(train)) < 0.62
+
+
+# --- the keyword baseline for event types -------------------------------------------------------
+
+
+def keyword_types(*texts: str) -> list[set[str]]:
+    """The set of event types the keyword baseline gives each text."""
+    from cronaca.training.baselines import KeywordEventLabeller
+
+    return [set(scores) for scores in KeywordEventLabeller().event_scores(list(texts))]
+
+
+def test_keyword_labeller_is_an_event_labeller():
+    from cronaca.inference.labels import EVENT_TYPES
+    from cronaca.inference.protocols import EventLabeller
+    from cronaca.training.baselines import EVENT_CUES, KeywordEventLabeller
+
+    labeller = KeywordEventLabeller()
+    assert isinstance(labeller, EventLabeller) and labeller.name == "keywords"
+    assert list(labeller.labels) == list(EVENT_TYPES) == list(EVENT_CUES)
+    assert labeller.event_scores([]) == []
+    assert labeller.event_scores(["", "Il sindaco ha inaugurato la biblioteca."]) == [{}, {}]
+    scores = labeller.event_scores(["Raid aerei su Gaza, bombardamenti nella notte."])
+    assert scores == [{"explosion_remote_violence": 1.0}]
+    with pytest.raises(ValueError, match="unknown event types"):
+        KeywordEventLabeller({"war": ()})
+
+
+def test_a_cue_of_each_type_fires_in_its_inflections():
+    assert keyword_types(
+        "Violenti combattimenti tra l'esercito e i ribelli nel nord del Paese.",
+        "Nuovi bombardamenti russi su Kharkiv: colpiti due palazzi.",
+        "Bombardato un ospedale, un missile ha centrato la stazione.",
+        "Strage in un villaggio: i miliziani hanno massacrato trenta persone.",
+        "Tre cooperanti rapiti da uomini armati nel Sahel.",
+        "Migliaia di manifestanti in corteo a Roma per la Palestina.",
+        "Sit-in davanti alla prefettura.",
+        "Disordini e saccheggi nel centro della capitale.",
+        "Scontri tra manifestanti e polizia a Tbilisi, lanci di pietre.",
+        "Firmata la tregua: il cessate il fuoco è in vigore da mezzanotte.",
+        "Arrestati tre sospetti jihadisti a Milano.",
+        "Il governo ha schierato migliaia di soldati al confine.",
+    ) == [
+        {"battle"},
+        {"explosion_remote_violence"},
+        {"explosion_remote_violence"},
+        {"violence_against_civilians"},
+        {"violence_against_civilians"},
+        {"protest"},
+        {"protest"},
+        {"riot"},
+        {"riot"},  # the protesters who clash are the rioters: riot, not also protest
+        {"strategic_development"},
+        {"strategic_development"},
+        {"strategic_development"},
+    ]
+
+
+def test_negation_before_a_cue_suppresses_it():
+    assert keyword_types(
+        "Non ci sono stati bombardamenti nella notte.",
+        "Nessuno scontro tra esercito e ribelli è stato segnalato.",
+        "La manifestazione si è svolta senza disordini.",
+        "Il ministero ha smentito i bombardamenti sulla città.",
+    ) == [set(), set(), {"protest"}, set()]
+    # a negation in another clause does not reach the cue
+    assert keyword_types("Non ci sono vittime, ma i bombardamenti continuano.") == [
+        {"explosion_remote_violence"}
+    ]
+    # "non solo", "non lontano" are no negation
+    assert keyword_types("Un'esplosione non lontano dalla base militare.") == [
+        {"explosion_remote_violence"}
+    ]
+
+
+def test_hypothesis_and_future_suppress_a_cue():
+    assert (
+        keyword_types(
+            "Mosca potrebbe lanciare nuovi missili.",
+            "Il rischio di nuovi bombardamenti preoccupa Kiev.",
+            "Teheran minaccia di colpire con i missili le basi americane.",
+            "I ribelli sono pronti a una nuova offensiva.",
+            "Se l'esercito avanza, ci sarà un bombardamento.",
+            "Domani corteo degli studenti a Milano.",
+            "L'esercito bombarderà la città, sarà un massacro.",
+        )
+        == [set()] * 7
+    )
+    # the reportative conditional of Italian news reports an event: it counts
+    assert keyword_types("Sarebbero stati uccisi dai miliziani venti abitanti del villaggio.") == [
+        {"violence_against_civilians"}
+    ]
+
+
+def test_sport_metaphors_do_not_fire():
+    assert (
+        keyword_types(
+            "L'attacco della Juventus non sfonda.",
+            "La Juventus conquista la vetta dopo la battaglia con il Napoli.",
+            "Un bombardamento dell'Inter: cinque gol al Milan in campionato.",
+        )
+        == [set()] * 3
+    )
+    # ultras' clashes are riots (project decision 6): sport does not guard riot
+    assert keyword_types("Scontri tra ultras e polizia prima della partita.") == [{"riot"}]
+
+
+def test_contexts_disambiguate_cues():
+    assert keyword_types(
+        "Arrestato un ladro a Napoli.",  # an ordinary criminal: no label
+        "Uccisi venti civili in un raid aereo israeliano.",  # the strike's casualties: no VAC
+        "Esplosione in una palazzina per una fuga di gas.",  # an accident
+        "Sequestrati due chili di cocaina al porto.",  # goods, not people
+        "Il mandato di arresto contro il leader resta in vigore.",
+    ) == [set(), {"explosion_remote_violence"}, set(), set(), set()]
+
+
+def test_commemorations_and_trials_do_not_fire():
+    assert keyword_types(
+        "L'anniversario della strage di Bologna.",
+        "Il processo per il massacro si è aperto a Roma.",
+    ) == [set(), set()]
+
+
+def test_explain_lists_every_cue_and_why_it_is_blocked():
+    from cronaca.training.baselines import KeywordEventLabeller
+
+    text = "Non ci sono stati bombardamenti, ma i manifestanti sono scesi in piazza."
+    matches = KeywordEventLabeller().explain(text)
+    assert [(m.label, m.text, m.blocked) for m in matches] == [
+        ("explosion_remote_violence", "bombardamenti", "negation"),
+        ("protest", "manifestanti", None),
+        ("protest", "scesi in piazza", None),
+    ]
+    assert all(text[m.start : m.end] == m.text for m in matches)
+
+
+def test_known_limits_of_the_word_window():
+    # a close negation scopes over its noun phrase only: the clashes happened
+    assert keyword_types("Nessun ferito negli scontri tra esercito e ribelli.") == [{"battle"}]
+    # documented limits: "non" negating a neighbour blocks the cue, a marker after the cue does
+    # not block it
+    assert keyword_types(
+        "Non ci sono feriti negli scontri tra esercito e ribelli.",
+        "I bombardamenti potrebbero riprendere.",
+    ) == [set(), {"explosion_remote_violence"}]
+
+
+def test_keyword_labeller_is_fast():
+    import time
+
+    from cronaca.training.baselines import KeywordEventLabeller
+
+    texts = ["Raid aerei su Gaza, bombardamenti nella notte. Migliaia in corteo a Roma."] * 2000
+    started = time.perf_counter()
+    KeywordEventLabeller().event_scores(texts)
+    assert time.perf_counter() - started < 10  # measured: about 1 s

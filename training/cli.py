@@ -123,9 +123,9 @@ def evaluate(args: argparse.Namespace) -> int:
 
 
 def _evaluate_events_arguments(parser: argparse.ArgumentParser) -> None:
-    from .event_scores import add_arguments
+    from .evaluate_events import add_evaluate_events_arguments
 
-    add_arguments(parser)
+    add_evaluate_events_arguments(parser)
 
 
 @command(
@@ -135,7 +135,7 @@ def _evaluate_events_arguments(parser: argparse.ArgumentParser) -> None:
     _evaluate_events_arguments,
 )
 def evaluate_events(args: argparse.Namespace) -> int:
-    from .event_scores import command as evaluate_events_command
+    from .evaluate_events import evaluate_events_command
 
     return evaluate_events_command(args)
 

@@ -64,8 +64,8 @@ def entities_step(profile: str, data_dir: Path, out: Path) -> Path:
 
 
 def events_step(profile: str, data_dir: Path, out: Path) -> Path:
+    from .evaluate_events import evaluate_events, load_labeller
     from .event_corpus import by_split, load_event_corpus
-    from .event_scores import evaluate_events, load_labeller
     from .train import train
 
     config = load_config(ROOT / "configs" / "events.yaml", profile)
