@@ -21,8 +21,8 @@ from pathlib import Path
 
 import torch
 
+from cronaca.inference.predictor import Predictor
 from cronaca.inference.tagger import ModelTagger
-from cronaca.inference.words import word_spans
 from cronaca.training.base_models import resolve_base_model
 from cronaca.training.config import load_config
 from cronaca.training.corpora import shared_data_dir
@@ -44,19 +44,10 @@ def machine() -> str:
 
 
 def example_entities(tagger: ModelTagger, text: str) -> list[dict]:
-    from cronaca.inference.labels import tags_to_spans
-    from cronaca.inference.sentences import sentence_spans
-
-    sentences = sentence_spans(text)
-    words = [
-        [(start + s, start + e) for s, e in word_spans(text[start:end])] for start, end in sentences
-    ]
-    found = []
-    for sentence_words, tags in zip(words, tagger.tag_words([text] * len(words), words)):
-        for span in tags_to_spans(tags):
-            s, e = sentence_words[span.start][0], sentence_words[span.end - 1][1]
-            found.append({"start": s, "end": e, "label": span.label, "text": text[s:e]})
-    return found
+    """The entities the API returns for ``text`` (the same path as ``cronaca predict``)."""
+    (document,) = Predictor(tagger).predict([text])
+    keep = ("start", "end", "label", "text")
+    return [{key: getattr(entity, key) for key in keep} for entity in document.entities]
 
 
 def main() -> None:

@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
-from tqdm.auto import tqdm
 
 from . import features
-from .batching import budget_batches, pad_batch
+from .runtime import forward_batches, prepare
 from .sentences import sentence_spans
-from .tagger import SETTINGS_FILE, resolve_device
+from .tagger import SETTINGS_FILE
 
 
 @dataclass(frozen=True)
@@ -54,11 +52,14 @@ class ModelEventLabeller:
         self.max_length, self.stride = max_length, stride
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, device: str = "auto") -> ModelEventLabeller:
+    def from_pretrained(
+        cls, path: str | Path, device: str = "auto", precision: str = "auto"
+    ) -> ModelEventLabeller:
+        """``precision``: see :mod:`cronaca.inference.runtime` (``int8`` on the CPU)."""
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-        model = AutoModelForSequenceClassification.from_pretrained(str(path))
-        model.to(resolve_device(device)).eval()
+        loaded = AutoModelForSequenceClassification.from_pretrained(str(path))
+        model = prepare(loaded, device, precision)
         settings_path = Path(path) / SETTINGS_FILE
         settings = json.loads(settings_path.read_text()) if settings_path.is_file() else {}
         return cls(
@@ -71,27 +72,19 @@ class ModelEventLabeller:
         )
 
     def text_probabilities(
-        self, texts: Sequence[str], batch_tokens: int = 8192, show_progress: bool = False
+        self, texts: Sequence[str], batch_size: int = 32, show_progress: bool = False
     ) -> np.ndarray:
         """``[len(texts), n_types]`` probabilities, each text scored as one unit (windows of a
         long text are max-pooled: an event anywhere in it counts)."""
         windows = features.encode(self.tokenizer, texts, None, self.max_length, self.stride)
         probabilities = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
-        device = next(self.model.parameters()).device
-        was_training = self.model.training
-        self.model.eval()
-        batches = budget_batches([len(w) for w in windows], batch_tokens, max_batch_size=256)
-        with torch.inference_mode():
-            for batch in tqdm(batches, desc="events", unit="batch", disable=not show_progress):
-                inputs = pad_batch(
-                    [windows[i].input_ids for i in batch], self.tokenizer.pad_token_id
-                )
-                logits = self.model(**{k: v.to(device) for k, v in inputs.items()}).logits
-                scores = sigmoid(logits.float().cpu().numpy())
-                for row, index in enumerate(batch):
-                    example = windows[index].example
-                    probabilities[example] = np.maximum(probabilities[example], scores[row])
-        self.model.train(was_training)
+        rows = [window.input_ids for window in windows]
+        pad_id = self.tokenizer.pad_token_id
+        for batch, logits in forward_batches(
+            self.model, rows, pad_id, batch_size, desc="events", show_progress=show_progress
+        ):
+            examples = [windows[index].example for index in batch]
+            np.maximum.at(probabilities, examples, sigmoid(logits))
         return probabilities
 
     def above_threshold(self, probabilities: np.ndarray) -> list[list[tuple[str, float]]]:

@@ -2,28 +2,37 @@
 
     predictor = Predictor.from_pretrained(entities="runs/ner-kind-full/model",
                                           events="runs/events-full/model", device="auto")
-    documents = predictor.predict(texts, batch_size=64, show_progress=True)
+    documents = predictor.predict(texts, batch_size=32, show_progress=True)
 
 Texts are cut into sentences, sentences into words (the same word definition as training);
 each sentence is tagged and labelled as a unit, long ones in overlapping windows, so nothing is
 ever truncated. Empty texts keep their place and come back empty.
+
+Texts are taken in groups of about ``GROUP_CHARACTERS`` characters: within a group every
+sentence is sorted by length before batching (the more sentences, the less padding), while
+memory stays bounded however many texts stream through :meth:`Predictor.stream`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from tqdm.auto import tqdm
 
-from .decoding import viterbi
+from .decoding import decode_batch
 from .event_labeller import ModelEventLabeller
 from .labels import tags_to_spans
 from .sentences import sentence_spans
 from .tagger import ModelTagger
 from .types import Document, Entity, EventLabel, Sentence
 from .words import word_spans
+
+GROUP_CHARACTERS = 200_000
+T = TypeVar("T")
 
 
 class Predictor:
@@ -40,27 +49,55 @@ class Predictor:
         entities: str | Path | None = None,
         events: str | Path | None = None,
         device: str = "auto",
+        precision: str = "auto",
     ) -> Predictor:
-        tagger = ModelTagger.from_pretrained(entities, device) if entities else None
-        labeller = ModelEventLabeller.from_pretrained(events, device) if events else None
+        """Load saved model directories. ``device``: ``auto``, ``cpu``, ``cuda``, ``cuda:N``;
+        ``precision``: ``auto`` (bf16 on a GPU, fp32 on the CPU), ``fp32``, ``bf16``,
+        ``fp16``, or ``int8`` (CPU; see BENCHMARKS.md for its F1 and speed)."""
+        tagger = ModelTagger.from_pretrained(entities, device, precision) if entities else None
+        labeller = ModelEventLabeller.from_pretrained(events, device, precision) if events else None
         return cls(tagger, labeller)
 
-    def predict(
-        self, texts: Sequence[str], batch_size: int = 64, show_progress: bool = False
-    ) -> list[Document]:
-        """One ``Document`` per text, in input order."""
-        documents: list[Document] = []
-        starts = range(0, len(texts), batch_size)
-        for start in tqdm(starts, desc="documents", unit="batch", disable=not show_progress):
-            documents += self._predict_batch(texts[start : start + batch_size])
-        return documents
+    @classmethod
+    def from_model_dirs(
+        cls, paths: Sequence[str | Path], device: str = "auto", precision: str = "auto"
+    ) -> Predictor:
+        """Load one entity model and/or one event model, telling which is which by its config."""
+        chosen: dict[str, str | Path] = {}
+        for path in paths:
+            kind = model_kind(path)
+            if kind in chosen:
+                raise ValueError(f"two {kind} models given: {chosen[kind]} and {path}")
+            chosen[kind] = path
+        return cls.from_pretrained(chosen.get("entities"), chosen.get("events"), device, precision)
 
-    def _predict_batch(self, texts: Sequence[str]) -> list[Document]:
+    def predict(
+        self, texts: Sequence[str], batch_size: int = 32, show_progress: bool = False
+    ) -> list[Document]:
+        """One ``Document`` per text, in input order. ``batch_size``: windows per forward pass."""
+        return list(self.stream(texts, batch_size, show_progress, total=len(texts)))
+
+    def stream(
+        self,
+        texts: Iterable[str],
+        batch_size: int = 32,
+        show_progress: bool = False,
+        total: int | None = None,
+    ) -> Iterator[Document]:
+        """:meth:`predict` for any iterable, lazily: documents come out group by group."""
+        with tqdm(
+            total=total, desc="predict", unit="doc", disable=not show_progress, smoothing=0.1
+        ) as progress:
+            for group in character_groups(texts, GROUP_CHARACTERS):
+                yield from self._predict_batch(group, batch_size)
+                progress.update(len(group))
+
+    def _predict_batch(self, texts: Sequence[str], batch_size: int) -> list[Document]:
         spans = [sentence_spans(text) for text in texts]
         flat = [(i, s, e) for i, text_spans in enumerate(spans) for s, e in text_spans]
         sentences = [texts[i][s:e] for i, s, e in flat]
-        entities = self._entities(sentences) if self.tagger else [[] for _ in sentences]
-        events = self._events(sentences) if self.labeller else [() for _ in sentences]
+        entities = self._entities(sentences, batch_size) if self.tagger else [[] for _ in sentences]
+        events = self._events(sentences, batch_size) if self.labeller else [() for _ in sentences]
         per_text: list[dict] = [{"entities": [], "sentences": []} for _ in texts]
         for (i, offset, end), found, labels in zip(flat, entities, events):
             for entity in found:
@@ -81,13 +118,14 @@ class Predictor:
             for text, parts in zip(texts, per_text)
         ]
 
-    def _entities(self, sentences: list[str]) -> list[list[Entity]]:
+    def _entities(self, sentences: list[str], batch_size: int) -> list[list[Entity]]:
         words = [word_spans(sentence) for sentence in sentences]
-        log_probs = self.tagger.word_log_probs(sentences, words)
+        log_probs = self.tagger.word_log_probs(sentences, words, batch_size)
+        all_tags = decode_batch(log_probs, self.tagger.labels, self.tagger.settings.decode)
+        index = {label: i for i, label in enumerate(self.tagger.labels)}
         result = []
-        for sentence, spans, scores in zip(sentences, words, log_probs):
-            tags = viterbi(scores, self.tagger.labels)
-            label_ids = [self.tagger.labels.index(tag) for tag in tags]
+        for sentence, spans, scores, tags in zip(sentences, words, log_probs, all_tags):
+            label_ids = [index[tag] for tag in tags]
             chosen = np.exp(scores[np.arange(len(tags)), label_ids])  # each word's tag probability
             found = []
             for span in tags_to_spans(tags):
@@ -97,12 +135,45 @@ class Predictor:
             result.append(found)
         return result
 
-    def _events(self, sentences: list[str]) -> list[tuple[EventLabel, ...]]:
-        probabilities = self.labeller.text_probabilities(sentences)
+    def _events(self, sentences: list[str], batch_size: int) -> list[tuple[EventLabel, ...]]:
+        probabilities = self.labeller.text_probabilities(sentences, batch_size)
         return [
             tuple(EventLabel(label, score) for label, score in predicted)
             for predicted in self.labeller.above_threshold(probabilities)
         ]
+
+
+def model_kind(path: str | Path) -> str:
+    """``"entities"`` for a saved token classifier, ``"events"`` for a sequence classifier."""
+    config = Path(path) / "config.json"
+    if not config.is_file():
+        raise ValueError(f"{path}: not a saved model directory (no config.json)")
+    architectures = json.loads(config.read_text(encoding="utf-8")).get("architectures") or []
+    if any(name.endswith("ForTokenClassification") for name in architectures):
+        return "entities"
+    if any(name.endswith("ForSequenceClassification") for name in architectures):
+        return "events"
+    raise ValueError(
+        f"{config}: architectures {architectures} hold neither a token classifier (entities) "
+        "nor a sequence classifier (event types)"
+    )
+
+
+def character_groups(
+    items: Iterable[T], characters: int, size: Callable[[T], int] = len
+) -> Iterator[list[T]]:
+    """Consecutive items in lists of about ``characters`` characters (at least one item each)."""
+    iterator = iter(items)
+    while True:
+        group, total = [], 0
+        for item in iterator:
+            group.append(item)
+            total += size(item)
+            if total >= characters:
+                break
+        if not group:
+            return
+        yield group
 
 
 def document_events(sentences: Sequence[Sentence]) -> tuple[EventLabel, ...]:

@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
-from tqdm.auto import tqdm
 
 from . import features
-from .batching import budget_batches, pad_batch
-from .decoding import greedy, log_softmax, viterbi
+from .decoding import decode_batch, log_softmax
 from .protocols import WordSpans
+from .runtime import forward_batches, prepare
 
 SETTINGS_FILE = "cronaca.json"
 
@@ -36,12 +34,6 @@ class TaggerSettings:
         return cls(**json.loads(path.read_text())) if path.is_file() else cls()
 
 
-def resolve_device(device: str = "auto") -> torch.device:
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
-
-
 class ModelTagger:
     """Tags words with a token-classification model, window by window, in length-sorted batches."""
 
@@ -50,11 +42,14 @@ class ModelTagger:
         self.labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, device: str = "auto") -> ModelTagger:
+    def from_pretrained(
+        cls, path: str | Path, device: str = "auto", precision: str = "auto"
+    ) -> ModelTagger:
+        """``precision``: see :mod:`cronaca.inference.runtime` (``int8`` on the CPU)."""
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-        model = AutoModelForTokenClassification.from_pretrained(str(path))
-        model.to(resolve_device(device)).eval()
+        loaded = AutoModelForTokenClassification.from_pretrained(str(path))
+        model = prepare(loaded, device, precision)
         tokenizer = AutoTokenizer.from_pretrained(str(path))
         return cls(model, tokenizer, TaggerSettings.load(Path(path)), name=Path(path).name)
 
@@ -62,7 +57,7 @@ class ModelTagger:
         self,
         texts: Sequence[str],
         words: Sequence[WordSpans],
-        batch_tokens: int = 8192,
+        batch_size: int = 32,
         show_progress: bool = False,
     ) -> list[np.ndarray]:
         """``[n_words, n_labels]`` log-probabilities per text."""
@@ -70,28 +65,22 @@ class ModelTagger:
             self.tokenizer, texts, words, self.settings.max_length, self.settings.stride
         )
         scores: list[np.ndarray | None] = [None] * len(windows)
-        batches = budget_batches([len(w) for w in windows], batch_tokens, max_batch_size=256)
-        device = next(self.model.parameters()).device
-        was_training = self.model.training
-        self.model.eval()
-        with torch.inference_mode():
-            for batch in tqdm(batches, desc="tagging", unit="batch", disable=not show_progress):
-                inputs = pad_batch(
-                    [windows[i].input_ids for i in batch], self.tokenizer.pad_token_id
-                )
-                logits = self.model(**{k: v.to(device) for k, v in inputs.items()}).logits
-                logits = logits.float().cpu().numpy()
-                for row, index in enumerate(batch):
-                    scores[index] = logits[row, : len(windows[index])]
-        self.model.train(was_training)
+        rows = [window.input_ids for window in windows]
+        pad_id = self.tokenizer.pad_token_id
+        for batch, logits in forward_batches(
+            self.model, rows, pad_id, batch_size, desc="tagging", show_progress=show_progress
+        ):
+            for row, index in enumerate(batch):
+                scores[index] = logits[row, : len(windows[index])]
         per_word = features.gather_word_scores(windows, scores, [len(w) for w in words])
         return [log_softmax(s) for s in per_word]
 
     def tag_words(
-        self, texts: Sequence[str], words: Sequence[WordSpans], show_progress: bool = False
+        self,
+        texts: Sequence[str],
+        words: Sequence[WordSpans],
+        batch_size: int = 32,
+        show_progress: bool = False,
     ) -> list[list[str]]:
-        decode = viterbi if self.settings.decode == "viterbi" else greedy
-        return [
-            decode(scores, self.labels)
-            for scores in self.word_log_probs(texts, words, show_progress=show_progress)
-        ]
+        log_probs = self.word_log_probs(texts, words, batch_size, show_progress)
+        return decode_batch(log_probs, self.labels, self.settings.decode)

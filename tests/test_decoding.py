@@ -1,6 +1,8 @@
+import itertools
+
 import numpy as np
 
-from cronaca.inference.decoding import greedy, log_softmax, viterbi
+from cronaca.inference.decoding import decode_batch, greedy, log_softmax, viterbi, viterbi_batch
 from cronaca.inference.labels import bio_labels, bio_problems
 
 LABELS = bio_labels()
@@ -32,3 +34,23 @@ def test_viterbi_agrees_with_greedy_when_greedy_is_valid():
     )
     assert viterbi(scores, LABELS) == greedy(scores, LABELS) == ["O", "B-PER", "I-PER"]
     assert viterbi(np.zeros((0, 7)), LABELS) == []
+
+
+def _brute_force(scores: np.ndarray) -> list[str]:
+    """The best valid IOB2 sequence by trying them all (short sentences only)."""
+    best, best_score = [], -np.inf
+    for path in itertools.product(range(len(LABELS)), repeat=len(scores)):
+        tags = [LABELS[i] for i in path]
+        score = scores[np.arange(len(path)), path].sum()
+        if not bio_problems(tags) and score > best_score:
+            best, best_score = tags, score
+    return best
+
+
+def test_batched_viterbi_finds_the_best_valid_path_for_every_sentence_of_mixed_lengths():
+    rng = np.random.default_rng(1)
+    batch = [log_softmax(rng.normal(size=(n, len(LABELS)))) for n in (4, 1, 0, 3, 4, 2)]
+    decoded = viterbi_batch(batch, LABELS, batch_words=8)  # small groups: several of them
+    assert decoded == [_brute_force(scores) for scores in batch]
+    assert decoded == [viterbi(scores, LABELS) for scores in batch]
+    assert decode_batch(batch, LABELS, "greedy") == [greedy(s, LABELS) for s in batch]

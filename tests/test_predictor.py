@@ -1,12 +1,11 @@
 """The Python API on tiny random models: order, empty texts, offsets, long texts, events."""
 
-import json
 from pathlib import Path
 
 import pytest
 
-from cronaca.inference.labels import EVENT_TYPES, bio_labels, label_maps
 from cronaca.inference.predictor import Predictor
+from cronaca.inference.words import word_spans
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "shared/data/examples/conflict-news-it.txt"
 TEXT = (
@@ -16,36 +15,8 @@ TEXT = (
 
 
 @pytest.fixture(scope="module")
-def predictor(tiny_model_dir, tmp_path_factory):
-    from transformers import (
-        AutoModelForSequenceClassification,
-        AutoModelForTokenClassification,
-        AutoTokenizer,
-    )
-
-    out = tmp_path_factory.mktemp("models")
-    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
-    id2label, label2id = label_maps(bio_labels())
-    tagger = AutoModelForTokenClassification.from_pretrained(
-        tiny_model_dir, num_labels=7, id2label=id2label, label2id=label2id
-    )
-    # a strong bias towards B-LOC makes the random model find entities to check
-    tagger.classifier.bias.data[label2id["B-LOC"]] = 3.0
-    id2event, event2id = label_maps(list(EVENT_TYPES))
-    classifier = AutoModelForSequenceClassification.from_pretrained(
-        tiny_model_dir,
-        num_labels=6,
-        id2label=id2event,
-        label2id=event2id,
-        problem_type="multi_label_classification",
-    )
-    for model, name in ((tagger, "ner"), (classifier, "events")):
-        model.save_pretrained(out / name)
-        tokenizer.save_pretrained(out / name)
-    (out / "events" / "cronaca.json").write_text(
-        json.dumps({"thresholds": {t: 0.0 for t in EVENT_TYPES}})  # every type fires
-    )
-    return Predictor.from_pretrained(out / "ner", out / "events", device="cpu")
+def predictor(tiny_predictor_dirs):
+    return Predictor.from_pretrained(*tiny_predictor_dirs, device="cpu")
 
 
 def test_outputs_line_up_with_inputs_and_empty_texts_keep_their_place(predictor):
@@ -91,3 +62,55 @@ def test_a_huge_text_is_never_truncated(predictor):
     # every character but whitespace between sentences belongs to a sentence
     assert all(inside[i] or c.isspace() for i, c in enumerate(text))
     assert max(e.end for e in document.entities) > 49_000  # entities found at the very end
+
+
+def test_a_huge_sentence_without_boundaries_is_read_in_windows_to_its_end(predictor):
+    words = "Hajin Bahrah Idlib Acharan Timbuktu Deir Ezzor".split()
+    text = " ".join(words[i % len(words)] for i in range(9_000))  # one sentence, ~60,000 chars
+    (document,) = predictor.predict([text])
+    assert len(document.sentences) == 1
+    assert len(document.entities) > 100
+    assert document.entities[-1].end > len(text) - 100  # the last words were tagged too
+    for entity in document.entities:
+        assert text[entity.start : entity.end] == entity.text
+
+
+def test_models_are_told_apart_by_their_config(tiny_predictor_dirs, tmp_path):
+    ner, events = tiny_predictor_dirs
+    both = Predictor.from_model_dirs([events, ner], device="cpu")
+    assert both.tagger is not None and both.labeller is not None
+    only_events = Predictor.from_model_dirs([events], device="cpu")
+    assert only_events.tagger is None
+    with pytest.raises(ValueError, match="two entities models"):
+        Predictor.from_model_dirs([ner, ner], device="cpu")
+    with pytest.raises(ValueError, match="no config.json"):
+        Predictor.from_model_dirs([tmp_path], device="cpu")
+
+
+def test_precision_choices_are_checked_against_the_device(tiny_predictor_dirs):
+    ner, _ = tiny_predictor_dirs
+    with pytest.raises(ValueError, match="GPUs"):
+        Predictor.from_pretrained(ner, device="cpu", precision="bf16")
+    with pytest.raises(ValueError, match="expected one of"):
+        Predictor.from_pretrained(ner, device="cpu", precision="int4")
+
+
+def test_int8_on_the_cpu_quantises_the_encoder_and_keeps_its_scores_close(
+    tiny_predictor_dirs, predictor
+):
+    import numpy as np
+    import torch
+
+    ner, events = tiny_predictor_dirs
+    quantised = Predictor.from_pretrained(ner, events, device="cpu", precision="int8")
+    modules = list(quantised.tagger.model.modules())
+    assert not any(type(m) is torch.nn.Linear for m in modules)  # every Linear was replaced
+    assert sum(isinstance(m, torch.ao.nn.quantized.dynamic.Linear) for m in modules) > 10
+    sentences = [TEXT, "Roma e Milano."]
+    words = [word_spans(sentence) for sentence in sentences]
+    full = predictor.tagger.word_log_probs(sentences, words)
+    small = quantised.tagger.word_log_probs(sentences, words)
+    for a, b in zip(full, small):
+        assert np.abs(np.exp(a) - np.exp(b)).max() < 0.05
+    documents = quantised.predict(sentences)
+    assert all(d.text[e.start : e.end] == e.text for d in documents for e in d.entities)

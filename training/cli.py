@@ -140,6 +140,64 @@ def evaluate_events(args: argparse.Namespace) -> int:
     return evaluate_events_command(args)
 
 
+def _predict_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--model",
+        action="append",
+        required=True,
+        metavar="DIR",
+        help="a saved model directory (entities or event types); give it twice for both",
+    )
+    parser.add_argument(
+        "--input", required=True, help="a .jsonl file (id, text), a text file, or a folder of .txt"
+    )
+    parser.add_argument(
+        "--output", required=True, help="the JSONL file to write; an existing one is resumed"
+    )
+    parser.add_argument(
+        "--batch-size", type=int, default=32, help="windows per forward pass (default: 32)"
+    )
+    parser.add_argument(
+        "--device", default="auto", help="auto, cpu, cuda or cuda:N (default: auto)"
+    )
+    parser.add_argument(
+        "--precision",
+        default="auto",
+        choices=("auto", "fp32", "bf16", "fp16", "int8"),
+        help="auto: bf16 on a GPU, fp32 on the CPU; int8: quantised, CPU only (BENCHMARKS.md)",
+    )
+    parser.add_argument(
+        "--max-characters",
+        type=int,
+        default=1_000_000,
+        help="longer texts become error records (default: 1,000,000)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+@command(
+    "predict",
+    "annotate documents (JSONL, a text file or a folder) with entities and event types; resumable",
+    _predict_arguments,
+)
+def predict(args: argparse.Namespace) -> int:
+    from cronaca.inference.batch_job import JobError, count_inputs, read_inputs, report, run_job
+    from cronaca.inference.predictor import Predictor
+
+    try:
+        items = read_inputs(args.input, args.max_characters)
+        total = count_inputs(args.input)
+        predictor = Predictor.from_model_dirs(args.model, args.device, args.precision)
+        summary = run_job(
+            predictor, items, args.output, args.batch_size, total, show_progress=not args.quiet
+        )
+    except (JobError, ValueError) as error:
+        print(f"cronaca predict: error: {error}", file=sys.stderr)
+        return 2
+    report(summary, args.output)
+    return 0
+
+
 def _run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile",

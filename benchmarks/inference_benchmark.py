@@ -1,0 +1,245 @@
+"""Inference benchmark: cronaca's predictor vs the transformers pipeline, same model, same run.
+
+Texts: the first ``--sentences`` sentences of KIND WN_test (evaluation only), either one text
+per sentence ("sentences") or joined, ``--article-sentences`` at a time, into articles
+("articles"). Each system runs in a fresh subprocess (so its peak memory is its own) on the
+same fine-tuned model:
+
+- ``pipeline``: ``pipeline("token-classification", aggregation_strategy="first",
+  batch_size=32)``; ``stride`` is added for texts longer than the model's 512 positions, which
+  the pipeline would otherwise truncate;
+- ``cronaca-fp32`` / ``cronaca-int8``: ``Predictor.predict(texts, batch_size=32)`` at that
+  precision (sentence splitting, windows, Viterbi decoding included).
+
+Timing covers the predict call only (after a short warm-up), not loading. Entities come back
+as character spans, are mapped onto the gold tokens and scored with the project's harness
+(strict IOB2 micro-F1), so every system is scored the same way.
+
+    python benchmarks/inference_benchmark.py --model runs/ner-wn/model \
+        --out benchmarks/results/inference
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SYSTEMS = ("pipeline", "cronaca-fp32", "cronaca-int8")
+MODES = ("sentences", "articles")
+
+
+# ---------------------------------------------------------------- texts and gold
+
+
+def load_texts(data_dir: Path, n_sentences: int, mode: str, per_article: int):
+    """``(texts, words, tags)``: each text, its gold tokens' character spans and IOB2 tags."""
+    from cronaca.training.corpora import read_conll
+
+    sentences = list(read_conll(data_dir / "kind/evalita-2023/WN_test.tsv"))[:n_sentences]
+    size = 1 if mode == "sentences" else per_article
+    texts, words, tags = [], [], []
+    for first in range(0, len(sentences), size):
+        parts, spans, gold, position = [], [], [], 0
+        for sentence in sentences[first : first + size]:
+            spans += [(position + s, position + e) for s, e in sentence.offsets]
+            gold += list(sentence.tags)
+            parts.append(sentence.text)
+            position += len(sentence.text) + 1
+        texts.append(" ".join(parts))
+        words.append(spans)
+        tags.append(gold)
+    return texts, words, tags
+
+
+def entities_to_tags(entities, spans) -> list[str]:
+    """IOB2 tags of the gold tokens an entity covers (a token is in if it overlaps it)."""
+    tags = ["O"] * len(spans)
+    for start, end, label in sorted(entities):
+        inside = [i for i, (s, e) in enumerate(spans) if s < end and e > start]
+        for k, i in enumerate(inside):
+            if tags[i] == "O":
+                tags[i] = ("B-" if k == 0 else "I-") + label
+    return tags
+
+
+# ---------------------------------------------------------------- one system, in a subprocess
+
+
+def run_system(system: str, model: str, texts: list[str], batch_size: int, device: str):
+    """``(entities per text, seconds)`` where an entity is ``(start, end, label)``."""
+    if system == "pipeline":
+        predict = _pipeline(model, texts, batch_size, device)
+    else:
+        predict = _cronaca(model, system.split("-")[1], batch_size, device)
+    predict(texts[:8])  # warm-up: first calls allocate and pick kernels
+    started = time.perf_counter()
+    entities = predict(texts)
+    return entities, time.perf_counter() - started
+
+
+def _pipeline(model: str, texts: list[str], batch_size: int, device: str):
+    from transformers import AutoTokenizer, pipeline
+
+    tokenizer = AutoTokenizer.from_pretrained(model)
+    tokenizer.model_max_length = 512
+    longest = max(len(ids) for ids in tokenizer(texts)["input_ids"])
+    options = {"stride": 32} if longest > tokenizer.model_max_length else {}
+    pipe = pipeline(
+        "token-classification",
+        model=model,
+        tokenizer=tokenizer,
+        aggregation_strategy="first",
+        batch_size=batch_size,
+        device=device,
+        **options,
+    )
+
+    def predict(batch):
+        return [[(e["start"], e["end"], e["entity_group"]) for e in found] for found in pipe(batch)]
+
+    return predict
+
+
+def _cronaca(model: str, precision: str, batch_size: int, device: str):
+    from cronaca.inference.predictor import Predictor
+
+    predictor = Predictor.from_pretrained(entities=model, device=device, precision=precision)
+
+    def predict(batch):
+        documents = predictor.predict(batch, batch_size=batch_size)
+        return [[(e.start, e.end, e.label) for e in d.entities] for d in documents]
+
+    return predict
+
+
+def worker(args) -> None:
+    texts, _, _ = load_texts(Path(args.data_dir), args.sentences, args.mode, args.article_sentences)
+    entities, seconds = run_system(args.worker, args.model, texts, args.batch_size, args.device)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    result = {"seconds": seconds, "peak_rss_mb": peak_mb, "entities": entities}
+    if args.device.startswith("cuda"):
+        import torch
+
+        result["peak_gpu_mb"] = torch.cuda.max_memory_allocated() / 2**20
+    Path(args.result).write_text(json.dumps(result))
+
+
+# ---------------------------------------------------------------- the comparison
+
+
+def score(result: dict, words, gold) -> float:
+    from cronaca.training.evaluate import score_tags
+
+    predicted = [entities_to_tags(e, w) for e, w in zip(result["entities"], words)]
+    return score_tags(gold, predicted)["strict"]["micro"]["f1"]
+
+
+def subword_tokens(model: str, texts: list[str]) -> int:
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model)
+    return sum(len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"])
+
+
+def measure(args, mode: str, system: str, out: Path) -> dict:
+    path = out / f"{mode}-{system}.json"
+    command = [sys.executable, __file__, "--worker", system, "--mode", mode, "--result", str(path)]
+    for name in ("model", "data_dir", "sentences", "article_sentences", "batch_size", "device"):
+        command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
+    subprocess.run(command, check=True)
+    return json.loads(path.read_text())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", required=True, help="a fine-tuned entity model directory")
+    parser.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"))
+    parser.add_argument("--sentences", type=int, default=1000)
+    parser.add_argument("--article-sentences", type=int, default=20)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--systems", default=",".join(SYSTEMS))
+    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--out", default=str(ROOT / "benchmarks/results/inference"))
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--mode", help=argparse.SUPPRESS)
+    parser.add_argument("--result", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args)
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    systems = [s for s in args.systems.split(",") if s]
+    if args.device != "cpu":
+        systems = [s for s in systems if s != "cronaca-int8"]  # int8 is a CPU path
+    report = {
+        "date": date.today().isoformat(),
+        "machine": machine(args.device),
+        "command": " ".join(sys.argv),
+        "model": args.model,
+        "results": {},
+    }
+    for mode in args.modes.split(","):
+        texts, words, gold = load_texts(
+            Path(args.data_dir), args.sentences, mode, args.article_sentences
+        )
+        tokens = subword_tokens(args.model, texts)
+        rows = {}
+        for system in systems:
+            result = measure(args, mode, system, out)
+            rows[system] = {
+                "f1": score(result, words, gold),
+                "sentences_per_s": args.sentences / result["seconds"],
+                "tokens_per_s": tokens / result["seconds"],
+                "seconds": result["seconds"],
+                "peak_rss_mb": result["peak_rss_mb"],
+                **({"peak_gpu_mb": result["peak_gpu_mb"]} if "peak_gpu_mb" in result else {}),
+            }
+            print(mode, system, json.dumps(rows[system]), flush=True)
+        base = rows.get("pipeline")
+        for row in rows.values():
+            if base:
+                row["speedup_vs_pipeline"] = base["seconds"] / row["seconds"]
+        report["results"][mode] = {"texts": len(texts), "subword_tokens": tokens, "systems": rows}
+    (out / "inference.json").write_text(json.dumps(report, indent=2))
+    (out / "inference.md").write_text(render(report))
+    print(render(report))
+
+
+def machine(device: str) -> str:
+    import platform
+
+    import torch
+
+    cpu = platform.processor() or platform.machine()
+    where = torch.cuda.get_device_name(0) if device.startswith("cuda") else "CPU only"
+    return f"{cpu}, {torch.get_num_threads()} threads, {where}; torch {torch.__version__}"
+
+
+def render(report: dict) -> str:
+    lines = [f"Date {report['date']}; {report['machine']}", f"`{report['command']}`", ""]
+    lines += [
+        "| texts | system | strict F1 | sentences/s | tokens/s | × pipeline | peak RSS |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for mode, block in report["results"].items():
+        for system, row in block["systems"].items():
+            lines.append(
+                f"| {mode} ({block['texts']}) | {system} | {row['f1']:.4f} | "
+                f"{row['sentences_per_s']:.1f} | {row['tokens_per_s']:.0f} | "
+                f"{row.get('speedup_vs_pipeline', float('nan')):.2f} | "
+                f"{row['peak_rss_mb']:.0f} MB |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
