@@ -2,13 +2,14 @@
 
 Texts: the first ``--sentences`` sentences of KIND WN_test (evaluation only), either one text
 per sentence ("sentences") or joined, ``--article-sentences`` at a time, into articles
-("articles"). Each system runs in a fresh subprocess (so its peak memory is its own) on the
-same fine-tuned model:
+("articles"); spelt as natural running text or as the gold tokens joined by spaces (see
+:func:`load_texts`: the pipeline groups sub-tokens into words at whitespace only). Each system
+runs in a fresh subprocess (so its peak memory is its own) on the same fine-tuned model:
 
 - ``pipeline``: ``pipeline("token-classification", aggregation_strategy="first",
   batch_size=32)``; ``stride`` is added for texts longer than the model's 512 positions, which
   the pipeline would otherwise truncate;
-- ``cronaca-fp32`` / ``cronaca-int8``: ``Predictor.predict(texts, batch_size=32)`` at that
+- ``cronaca-fp32`` / ``-int8`` / ``-bf16``: ``Predictor.predict(texts, batch_size=32)`` at that
   precision (sentence splitting, windows, Viterbi decoding included).
 
 Timing covers the predict call only (after a short warm-up), not loading. Entities come back
@@ -28,18 +29,25 @@ import subprocess
 import sys
 import time
 from datetime import date
+from itertools import product
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SYSTEMS = ("pipeline", "cronaca-fp32", "cronaca-int8")
+SYSTEMS = ("pipeline", "cronaca-fp32", "cronaca-int8", "cronaca-bf16")
 MODES = ("sentences", "articles")
+SPELLINGS = ("natural", "tokens")
 
 
 # ---------------------------------------------------------------- texts and gold
 
 
-def load_texts(data_dir: Path, n_sentences: int, mode: str, per_article: int):
-    """``(texts, words, tags)``: each text, its gold tokens' character spans and IOB2 tags."""
+def load_texts(data_dir: Path, n_sentences: int, mode: str, per_article: int, spelling: str):
+    """``(texts, words, tags)``: each text, its gold tokens' character spans and IOB2 tags.
+
+    ``spelling="natural"``: KIND's tokens detokenised into running text ("Fiat."), as users'
+    texts are; ``"tokens"``: the gold tokens joined by single spaces ("Fiat ."), which gives the
+    pipeline's whitespace-based word grouping the gold words.
+    """
     from cronaca.training.corpora import read_conll
 
     sentences = list(read_conll(data_dir / "kind/evalita-2023/WN_test.tsv"))[:n_sentences]
@@ -48,10 +56,16 @@ def load_texts(data_dir: Path, n_sentences: int, mode: str, per_article: int):
     for first in range(0, len(sentences), size):
         parts, spans, gold, position = [], [], [], 0
         for sentence in sentences[first : first + size]:
-            spans += [(position + s, position + e) for s, e in sentence.offsets]
+            text, offsets = sentence.text, sentence.offsets
+            if spelling == "tokens":
+                text, offsets = " ".join(sentence.tokens), []
+                for token in sentence.tokens:
+                    start = offsets[-1][1] + 1 if offsets else 0
+                    offsets.append((start, start + len(token)))
+            spans += [(position + s, position + e) for s, e in offsets]
             gold += list(sentence.tags)
-            parts.append(sentence.text)
-            position += len(sentence.text) + 1
+            parts.append(text)
+            position += len(text) + 1
         texts.append(" ".join(parts))
         words.append(spans)
         tags.append(gold)
@@ -120,7 +134,9 @@ def _cronaca(model: str, precision: str, batch_size: int, device: str):
 
 
 def worker(args) -> None:
-    texts, _, _ = load_texts(Path(args.data_dir), args.sentences, args.mode, args.article_sentences)
+    texts, _, _ = load_texts(
+        Path(args.data_dir), args.sentences, args.mode, args.article_sentences, args.spelling
+    )
     entities, seconds = run_system(args.worker, args.model, texts, args.batch_size, args.device)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     result = {"seconds": seconds, "peak_rss_mb": peak_mb, "entities": entities}
@@ -148,9 +164,10 @@ def subword_tokens(model: str, texts: list[str]) -> int:
     return sum(len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"])
 
 
-def measure(args, mode: str, system: str, out: Path) -> dict:
-    path = out / f"{mode}-{system}.json"
+def measure(args, mode: str, spelling: str, system: str, out: Path) -> dict:
+    path = out / f"{mode}-{spelling}-{system}.json"
     command = [sys.executable, __file__, "--worker", system, "--mode", mode, "--result", str(path)]
+    command += ["--spelling", spelling]
     for name in ("model", "data_dir", "sentences", "article_sentences", "batch_size", "device"):
         command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
     subprocess.run(command, check=True)
@@ -167,8 +184,10 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--spellings", default=",".join(SPELLINGS))
     parser.add_argument("--out", default=str(ROOT / "benchmarks/results/inference"))
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--spelling", help=argparse.SUPPRESS)
     parser.add_argument("--mode", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -187,14 +206,14 @@ def main() -> None:
         "model": args.model,
         "results": {},
     }
-    for mode in args.modes.split(","):
+    for mode, spelling in product(args.modes.split(","), args.spellings.split(",")):
         texts, words, gold = load_texts(
-            Path(args.data_dir), args.sentences, mode, args.article_sentences
+            Path(args.data_dir), args.sentences, mode, args.article_sentences, spelling
         )
         tokens = subword_tokens(args.model, texts)
         rows = {}
         for system in systems:
-            result = measure(args, mode, system, out)
+            result = measure(args, mode, spelling, system, out)
             rows[system] = {
                 "f1": score(result, words, gold),
                 "sentences_per_s": args.sentences / result["seconds"],
@@ -203,12 +222,16 @@ def main() -> None:
                 "peak_rss_mb": result["peak_rss_mb"],
                 **({"peak_gpu_mb": result["peak_gpu_mb"]} if "peak_gpu_mb" in result else {}),
             }
-            print(mode, system, json.dumps(rows[system]), flush=True)
+            print(mode, spelling, system, json.dumps(rows[system]), flush=True)
         base = rows.get("pipeline")
         for row in rows.values():
             if base:
                 row["speedup_vs_pipeline"] = base["seconds"] / row["seconds"]
-        report["results"][mode] = {"texts": len(texts), "subword_tokens": tokens, "systems": rows}
+        report["results"][f"{mode}, {spelling}"] = {
+            "texts": len(texts),
+            "subword_tokens": tokens,
+            "systems": rows,
+        }
     (out / "inference.json").write_text(json.dumps(report, indent=2))
     (out / "inference.md").write_text(render(report))
     print(render(report))

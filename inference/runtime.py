@@ -7,17 +7,25 @@ windows are sorted by length and cut into batches of at most ``batch_size`` rows
 
 Precision (``precision=``):
 
-- ``"auto"``: bfloat16 on a GPU that supports it (float16 on older ones), float32 on the CPU;
-- ``"fp32"``, ``"bf16"``, ``"fp16"``: as named (half precision only on a GPU);
-- ``"int8"``: CPU only. Dynamic quantisation of every ``Linear`` layer (weights stored as int8,
-  activations quantised per batch on the fly): the encoder's matrix products run on int8
-  kernels. BENCHMARKS.md records its F1 against float32 on KIND WN_test.
+- ``"auto"``: bfloat16 on a GPU that supports it (float16 on older ones); on the CPU, bfloat16
+  where the cores have bfloat16 instructions (AVX512-BF16 or AMX; read from /proc/cpuinfo),
+  float32 elsewhere, where bfloat16 is emulated and slow;
+- ``"fp32"``, ``"bf16"``, ``"fp16"``: as named (``fp16`` on GPUs only);
+- ``"int8"``: CPU only. Dynamic quantisation (int8 weights with per-channel scales, activations
+  quantised per batch) of the encoder's linear layers *except* the attention and feed-forward
+  output projections, whose inputs carry outlier activations: quantising every linear layer
+  cost 3.4 F1 points on WN_dev, this recipe none (``benchmarks/quantisation_dev.py``). For CPUs
+  without bfloat16 instructions; the speed-up is modest (about 1.25x).
+
+BENCHMARKS.md records F1 and speed of each against float32, chosen on WN_dev, checked on WN_test.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -42,13 +50,35 @@ def resolve_precision(precision: str, device: torch.device) -> str:
         raise ValueError(f"precision {precision!r}: expected one of {', '.join(PRECISIONS)}")
     if precision == "auto":
         if device.type != "cuda":
-            return "fp32"
+            return "bf16" if device.type == "cpu" and cpu_has_bf16() else "fp32"
         return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
     if precision == "int8" and device.type != "cpu":
         raise ValueError("precision 'int8' (dynamic quantisation) runs on the CPU only")
-    if precision in ("bf16", "fp16") and device.type == "cpu":
-        raise ValueError(f"precision {precision!r} is for GPUs; on the CPU use fp32 or int8")
+    if precision == "fp16" and device.type == "cpu":
+        raise ValueError("precision 'fp16' is for GPUs; on the CPU use fp32, int8 or bf16")
     return precision
+
+
+@lru_cache(maxsize=1)
+def cpu_has_bf16() -> bool:
+    """Whether this CPU computes in bfloat16 natively (Linux; elsewhere: assume not)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def int8_layers(model: torch.nn.Module) -> set[str]:
+    """The linear layers ``int8`` quantises: the encoder's query/key/value and FFN input
+    projections; the attention and FFN output projections (``*.output.dense``) stay float."""
+    return {
+        name
+        for name, module in model.named_modules()
+        if isinstance(module, torch.nn.Linear)
+        and ".encoder." in f".{name}."
+        and not name.endswith("output.dense")
+    }
 
 
 def prepare(model: torch.nn.Module, device: str = "auto", precision: str = "auto"):
@@ -57,14 +87,15 @@ def prepare(model: torch.nn.Module, device: str = "auto", precision: str = "auto
     chosen = resolve_precision(precision, target)
     model = model.to(target).eval()
     if chosen == "int8":
-        from torch.ao.quantization import quantize_dynamic
+        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
 
         with warnings.catch_warnings():
             # torch >= 2.10 marks eager quantisation deprecated in favour of torchao; it is
             # still the one int8 path that needs no compiler on the CPU (torch 2.13 pinned)
             warnings.simplefilter("ignore", category=DeprecationWarning)
             warnings.simplefilter("ignore", category=UserWarning)
-            model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+            spec = {name: per_channel_dynamic_qconfig for name in int8_layers(model)}
+            model = quantize_dynamic(model, spec)
     elif chosen in ("bf16", "fp16"):
         model = model.to(torch.bfloat16 if chosen == "bf16" else torch.float16)
     return model

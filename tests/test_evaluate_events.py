@@ -319,7 +319,8 @@ def test_a_model_directory_is_loaded_lazily_through_model_event_labeller(tmp_pat
     monkeypatch.setitem(sys.modules, "cronaca.inference.event_labeller", fake)
     assert load_labeller(str(tmp_path)).name == tmp_path.name
     load_labeller(str(tmp_path), device="cpu")
-    assert calls == [(tmp_path, {}), (tmp_path, {"device": "cpu"})]
+    fp32 = {"precision": "fp32"}  # scored in float32 on every machine
+    assert calls == [(tmp_path, {"device": "auto", **fp32}), (tmp_path, {"device": "cpu", **fp32})]
 
 
 def test_the_module_imports_without_model_code():

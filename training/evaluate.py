@@ -712,7 +712,9 @@ def load_tagger(
         raise ValueError(f"tagger {spec!r} is neither 'gazetteer[:sources]' nor a model directory")
     from cronaca.inference.tagger import ModelTagger
 
-    return ModelTagger.from_pretrained(path, device=device)
+    # scored in float32 on any machine, so reports compare across CPUs; BENCHMARKS.md shows
+    # the faster precisions (bf16, int8) agree with it
+    return ModelTagger.from_pretrained(path, device=device, precision="fp32")
 
 
 def _gazetteer(spec: str, train_paths: Sequence[Path] | None) -> WordTagger:

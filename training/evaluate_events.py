@@ -782,9 +782,7 @@ def load_labeller(spec: str, device: str = "auto") -> EventLabeller:
         raise ValueError(f"labeller {spec!r} is neither 'keywords' nor a model directory")
     from cronaca.inference.event_labeller import ModelEventLabeller
 
-    if device == "auto":
-        return ModelEventLabeller.from_pretrained(path)
-    return ModelEventLabeller.from_pretrained(path, device=device)
+    return ModelEventLabeller.from_pretrained(path, device=device, precision="fp32")
 
 
 def load_split(

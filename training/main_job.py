@@ -84,17 +84,20 @@ def events_step(profile: str, data_dir: Path, out: Path) -> Path:
 
 
 def annotate_example(entities: Path, events: Path, data_dir: Path, out: Path) -> None:
+    """``cronaca predict`` on the example text, with the models just trained."""
+    from cronaca.inference.batch_job import read_inputs, run_job
     from cronaca.inference.predictor import Predictor
 
-    text = (data_dir / EXAMPLE).read_text(encoding="utf-8")
-    (document,) = Predictor.from_pretrained(entities, events).predict([text])
     path = out / "conflict-news-it.annotated.jsonl"
-    path.write_text(json.dumps(document.to_dict(), ensure_ascii=False) + "\n", encoding="utf-8")
-    for entity in document.entities[:15]:
-        print(f"  {entity.label:4s} {entity.start:5d}-{entity.end:<5d} {entity.text}")
+    path.unlink(missing_ok=True)  # a fresh run, not a resumed one: the models are new
+    predictor = Predictor.from_pretrained(entities, events)
+    run_job(predictor, read_inputs(data_dir / EXAMPLE), path, show_progress=False)
+    (record,) = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    for entity in record["entities"][:15]:
+        print(f"  {entity['label']:4s} {entity['start']:5d}-{entity['end']:<5d} {entity['text']}")
     print(
-        f"  … {len(document.entities)} entities; events: "
-        + ", ".join(f"{e.label} {e.score:.2f}" for e in document.events)
+        f"  … {len(record['entities'])} entities; events: "
+        + ", ".join(f"{e['label']} {e['score']:.2f}" for e in record["events"])
     )
     print(f"  written: {path}")
 
