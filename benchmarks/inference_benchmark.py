@@ -164,6 +164,15 @@ def subword_tokens(model: str, texts: list[str]) -> int:
     return sum(len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"])
 
 
+def matmul_parameters(model: str) -> int:
+    """Parameters used in matrix products per token (all but the embedding tables)."""
+    from transformers import AutoModelForTokenClassification
+
+    loaded = AutoModelForTokenClassification.from_pretrained(model)
+    embeddings = sum(p.numel() for n, p in loaded.named_parameters() if "embeddings" in n)
+    return sum(p.numel() for p in loaded.parameters()) - embeddings
+
+
 def measure(args, mode: str, spelling: str, system: str, out: Path) -> dict:
     path = out / f"{mode}-{spelling}-{system}.json"
     command = [sys.executable, __file__, "--worker", system, "--mode", mode, "--result", str(path)]
@@ -185,6 +194,12 @@ def main() -> None:
     parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--spellings", default=",".join(SPELLINGS))
+    parser.add_argument(
+        "--peak-tflops",
+        type=float,
+        help="the device's peak dense TFLOP/s at the precision used (e.g. 989 for an H100/H200 "
+        "in bf16): adds each system's share of it",
+    )
     parser.add_argument("--out", default=str(ROOT / "benchmarks/results/inference"))
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--spelling", help=argparse.SUPPRESS)
@@ -204,6 +219,7 @@ def main() -> None:
         "machine": machine(args.device),
         "command": " ".join(sys.argv),
         "model": args.model,
+        "matmul_parameters": matmul_parameters(args.model),
         "results": {},
     }
     for mode, spelling in product(args.modes.split(","), args.spellings.split(",")):
@@ -211,6 +227,7 @@ def main() -> None:
             Path(args.data_dir), args.sentences, mode, args.article_sentences, spelling
         )
         tokens = subword_tokens(args.model, texts)
+        flops = 2 * report["matmul_parameters"] * tokens  # a lower bound: attention scores aside
         rows = {}
         for system in systems:
             result = measure(args, mode, spelling, system, out)
@@ -219,9 +236,12 @@ def main() -> None:
                 "sentences_per_s": args.sentences / result["seconds"],
                 "tokens_per_s": tokens / result["seconds"],
                 "seconds": result["seconds"],
+                "tflops": flops / result["seconds"] / 1e12,
                 "peak_rss_mb": result["peak_rss_mb"],
                 **({"peak_gpu_mb": result["peak_gpu_mb"]} if "peak_gpu_mb" in result else {}),
             }
+            if args.peak_tflops:
+                rows[system]["share_of_peak"] = rows[system]["tflops"] / args.peak_tflops
             print(mode, spelling, system, json.dumps(rows[system]), flush=True)
         base = rows.get("pipeline")
         for row in rows.values():

@@ -54,11 +54,18 @@ def viterbi_batch(
     log_probs: Sequence[np.ndarray], labels: Sequence[str], batch_words: int = 1 << 16
 ) -> list[list[str]]:
     """:func:`viterbi` for many sentences, in length-sorted groups of ``batch_words`` cells."""
-    paths: list[list[str]] = [[] for _ in log_probs]
+    return [[labels[j] for j in path] for path in viterbi_ids(log_probs, labels, batch_words)]
+
+
+def viterbi_ids(
+    log_probs: Sequence[np.ndarray], labels: Sequence[str], batch_words: int = 1 << 16
+) -> list[np.ndarray]:
+    """:func:`viterbi_batch` as label-id arrays."""
+    paths: list[np.ndarray] = [np.zeros(0, dtype=np.int64) for _ in log_probs]
     lengths = [len(scores) for scores in log_probs]
     for group in budget_batches(lengths, batch_words, max_batch_size=4096):
         for index, path in zip(group, _viterbi_group([log_probs[i] for i in group], labels)):
-            paths[index] = [labels[j] for j in path]
+            paths[index] = path
     return paths
 
 
@@ -89,15 +96,22 @@ def _viterbi_group(log_probs: Sequence[np.ndarray], labels: Sequence[str]) -> li
     return [path[i, : lengths[i]] for i in range(n)]
 
 
+def decode_ids(
+    log_probs: Sequence[np.ndarray], labels: Sequence[str], decoder: str = "viterbi"
+) -> list[np.ndarray]:
+    """Label ids for each sentence's ``[words, labels]`` scores with the named decoder."""
+    if decoder == "viterbi":
+        return viterbi_ids(log_probs, labels)
+    if decoder == "greedy":
+        return [scores.argmax(axis=-1) for scores in log_probs]
+    raise ValueError(f"unknown decoder {decoder!r}: expected one of {', '.join(DECODERS)}")
+
+
 def decode_batch(
     log_probs: Sequence[np.ndarray], labels: Sequence[str], decoder: str = "viterbi"
 ) -> list[list[str]]:
     """Tags for each sentence's ``[words, labels]`` scores with the named decoder."""
-    if decoder == "viterbi":
-        return viterbi_batch(log_probs, labels)
-    if decoder == "greedy":
-        return [greedy(scores, labels) for scores in log_probs]
-    raise ValueError(f"unknown decoder {decoder!r}: expected one of {', '.join(DECODERS)}")
+    return [[labels[j] for j in ids] for ids in decode_ids(log_probs, labels, decoder)]
 
 
 def greedy(log_probs: np.ndarray, labels: Sequence[str]) -> list[str]:
@@ -108,9 +122,11 @@ def greedy(log_probs: np.ndarray, labels: Sequence[str]) -> list[str]:
 __all__ = [
     "OUTSIDE",
     "decode_batch",
+    "decode_ids",
     "greedy",
     "log_softmax",
     "transition_mask",
     "viterbi",
     "viterbi_batch",
+    "viterbi_ids",
 ]

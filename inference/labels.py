@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
 
 ENTITY_TYPES: tuple[str, ...] = ("PER", "ORG", "LOC")
 EVENT_TYPES: tuple[str, ...] = (
@@ -103,6 +106,35 @@ def tags_to_spans(tags: Sequence[str]) -> list[TokenSpan]:
         if prefix == "B" or (prefix == "I" and current is None):
             start, current = i, entity_type
     return spans
+
+
+@lru_cache(maxsize=8)
+def _tag_tables(labels: tuple[str, ...]):
+    """Per label id: is it a ``B-``, an ``I-``, and the index of its type (-1 for ``O``)."""
+    parts = [split_tag(label) for label in labels]
+    types = sorted({entity_type for _, entity_type in parts if entity_type})
+    is_begin = np.asarray([prefix == "B" for prefix, _ in parts])
+    is_inside = np.asarray([prefix == "I" for prefix, _ in parts])
+    kind = np.asarray([types.index(t) if t else -1 for _, t in parts])
+    return is_begin, is_inside, kind, types
+
+
+def ids_to_spans(ids: np.ndarray, labels: Sequence[str]) -> list[TokenSpan]:
+    """:func:`tags_to_spans` for a sequence of label ids, with no Python loop over tokens.
+
+    An ``I-X`` continues an entity only right after a ``B-X`` or ``I-X``; otherwise it opens
+    one, as in :func:`tags_to_spans`.
+    """
+    if len(ids) == 0:
+        return []
+    is_begin, is_inside, kind, types = _tag_tables(tuple(labels))
+    begin, inside, k = is_begin[ids], is_inside[ids], kind[ids]
+    after_entity = np.concatenate([[False], (begin | inside)[:-1] & (k[:-1] == k[1:])])
+    continues = inside & after_entity
+    starts = np.flatnonzero(begin | (inside & ~continues))
+    stops = np.append(np.flatnonzero(~continues), len(ids))
+    ends = stops[np.searchsorted(stops, starts, side="right")]
+    return [TokenSpan(int(s), int(e), types[k[s]]) for s, e in zip(starts, ends)]
 
 
 def spans_to_tags(spans: Iterable[TokenSpan], length: int) -> list[str]:

@@ -23,9 +23,9 @@ from typing import TypeVar
 import numpy as np
 from tqdm.auto import tqdm
 
-from .decoding import decode_batch
+from .decoding import decode_ids
 from .event_labeller import ModelEventLabeller
-from .labels import tags_to_spans
+from .labels import ids_to_spans
 from .sentences import sentence_spans
 from .tagger import ModelTagger
 from .types import Document, Entity, EventLabel, Sentence
@@ -121,16 +121,15 @@ class Predictor:
     def _entities(self, sentences: list[str], batch_size: int) -> list[list[Entity]]:
         words = [word_spans(sentence) for sentence in sentences]
         log_probs = self.tagger.word_log_probs(sentences, words, batch_size)
-        all_tags = decode_batch(log_probs, self.tagger.labels, self.tagger.settings.decode)
-        index = {label: i for i, label in enumerate(self.tagger.labels)}
+        labels = self.tagger.labels
+        paths = decode_ids(log_probs, labels, self.tagger.settings.decode)
         result = []
-        for sentence, spans, scores, tags in zip(sentences, words, log_probs, all_tags):
-            label_ids = [index[tag] for tag in tags]
-            chosen = np.exp(scores[np.arange(len(tags)), label_ids])  # each word's tag probability
+        for sentence, spans, scores, path in zip(sentences, words, log_probs, paths):
+            chosen = np.exp(scores[np.arange(len(path)), path])  # each word's tag probability
             found = []
-            for span in tags_to_spans(tags):
+            for span in ids_to_spans(path, labels):
                 s, e = spans[span.start][0], spans[span.end - 1][1]
-                score = float(np.mean(chosen[span.start : span.end]))
+                score = float(chosen[span.start : span.end].mean())
                 found.append(Entity(s, e, span.label, score, sentence[s:e]))
             result.append(found)
         return result

@@ -173,3 +173,30 @@ def test_the_command_line_runs_and_resumes(tiny_predictor_dirs, tmp_path):
         timeout=300,
     )
     assert missing.returncode == 2 and "none.jsonl: no such file" in missing.stderr
+
+
+def test_a_run_killed_by_sigkill_is_finished_by_the_same_command(tiny_predictor_dirs, tmp_path):
+    """A real kill: the process dies between (or during) writes, wherever it happens to be."""
+    import signal
+    import time
+
+    ner, _ = tiny_predictor_dirs
+    paragraph = "Raid aerei su Hajin e Bahrah, poi un corteo a Roma contro la guerra. " * 30
+    source = tmp_path / "in.jsonl"
+    ids = [f"doc-{i}" for i in range(300)]  # ~630,000 characters: several groups
+    _write_jsonl(source, [json.dumps({"id": i, "text": paragraph}).encode() for i in ids])
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "cronaca.training.cli", "predict", "--model", str(ner)]
+    command += ["--input", str(source), "--output", str(out), "--device", "cpu", "--quiet"]
+    running = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    while running.poll() is None and time.monotonic() < deadline:
+        if out.exists() and out.stat().st_size > 0:
+            running.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    assert running.wait(timeout=60) == -signal.SIGKILL  # killed mid-job, not finished
+    assert 0 < out.read_bytes().count(b"\n") < len(ids)
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    assert [r["id"] for r in _records(out)] == ids  # each document once, in input order

@@ -3,7 +3,7 @@ import itertools
 import numpy as np
 
 from cronaca.inference.decoding import decode_batch, greedy, log_softmax, viterbi, viterbi_batch
-from cronaca.inference.labels import bio_labels, bio_problems
+from cronaca.inference.labels import bio_labels, bio_problems, ids_to_spans, tags_to_spans
 
 LABELS = bio_labels()
 
@@ -54,3 +54,11 @@ def test_batched_viterbi_finds_the_best_valid_path_for_every_sentence_of_mixed_l
     assert decoded == [_brute_force(scores) for scores in batch]
     assert decoded == [viterbi(scores, LABELS) for scores in batch]
     assert decode_batch(batch, LABELS, "greedy") == [greedy(s, LABELS) for s in batch]
+
+
+def test_spans_from_label_ids_match_spans_from_tags_even_for_invalid_sequences():
+    rng = np.random.default_rng(2)
+    for length in [0, 1, 2, 5, 9] * 40:
+        ids = rng.integers(0, len(LABELS), size=length)
+        tags = [LABELS[i] for i in ids]
+        assert ids_to_spans(ids, LABELS) == tags_to_spans(tags), tags
