@@ -41,6 +41,7 @@ from tqdm.auto import tqdm
 
 from cronaca.inference.protocols import WordTagger
 
+from . import reports
 from .corpora import Sentence
 
 MODES = ("strict", "lenient")
@@ -596,55 +597,32 @@ def render_report(metrics: dict[str, Any]) -> str:
             f"({timings['sentences_per_second']:.1f} sentences/s).",
             "",
         ]
-    if "paired_bootstrap" in metrics:
-        lines += [
-            f"## Comparison: {names[0]} − {names[1]} (paired bootstrap)",
-            "",
-            *_comparison_table(metrics, names),
-            "",
-        ]
-    lines += [
-        "Every strict false positive and false negative span is listed in `errors.jsonl`.",
-        "",
-    ]
+    note = "Every strict false positive and false negative span is listed in `errors.jsonl`."
+    lines += reports.closing_sections(metrics, names, _comparison_table, note)
     return "\n".join(lines)
 
 
 def plot_per_type_f1(metrics: dict[str, Any], path: str | Path) -> None:
     """Strict F1 per type and micro, with 95% intervals; taggers side by side."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     roles = [role for role in ("tagger", "compare") if role in metrics]
     types = sorted({t for role in roles for t in metrics[role]["strict"]["per_type"]})
     groups = [*types, "micro"]
-    width = 0.8 / len(roles)
-    fig, ax = plt.subplots(figsize=(1.6 + 1.3 * len(groups), 4))
-    for k, (role, name) in enumerate(zip(roles, _names(metrics))):
-        result = metrics[role]
-        scores, ci = result["strict"], result["ci"]["strict"]
-        values, low, high = [], [], []
-        for group in groups:
-            value = scores["micro" if group == "micro" else "per_type"]
-            value = value if group == "micro" else value.get(group, {"f1": 0.0})
-            interval = ci.get("micro") if group == "micro" else ci.get("per_type", {}).get(group)
-            interval = (interval or {}).get("f1", [value["f1"], value["f1"]])
-            values.append(value["f1"])
-            low.append(max(value["f1"] - interval[0], 0.0))
-            high.append(max(interval[1] - value["f1"], 0.0))
-        x = np.arange(len(groups)) + (k - (len(roles) - 1) / 2) * width
-        bars = ax.bar(x, values, width, yerr=[low, high], capsize=3, label=name)
-        ax.bar_label(bars, fmt="%.2f", padding=2, fontsize=8)
+    series = []
+    for role, name in zip(roles, _names(metrics)):
+        scores, ci = metrics[role]["strict"], metrics[role]["ci"]["strict"]
+        values = [scores["per_type"].get(t, {"f1": 0.0})["f1"] for t in types]
+        intervals = [ci.get("per_type", {}).get(t, {}).get("f1") for t in types]
+        series.append(
+            (name, [*values, scores["micro"]["f1"]], [*intervals, ci.get("micro", {}).get("f1")])
+        )
+    fig, ax = reports.pyplot().subplots(figsize=(1.6 + 1.3 * len(groups), 4))
+    reports.grouped_bars(ax, groups, series)
     ax.set_xticks(np.arange(len(groups)), groups)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("F1 (strict IOB2)")
     ax.set_title(f"Entity F1 per type on {metrics['split']} (95% bootstrap CI)")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=len(roles), frameon=False)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    reports.save(fig, path)
 
 
 # --- the ``cronaca evaluate`` sub-command -----------------------------------------------------

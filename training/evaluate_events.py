@@ -57,6 +57,7 @@ from tqdm.auto import tqdm
 from cronaca.inference.labels import EVENT_TYPES
 from cronaca.inference.protocols import EventLabeller
 
+from . import reports
 from .corpora import Sentence
 from .evaluate import _ci, _floats, _multiplicities, _prf
 
@@ -666,64 +667,48 @@ def render_report(metrics: dict[str, Any]) -> str:
             f"{result['n_errors']} records with a predicted set different from gold.",
             "",
         ]
-    if "paired_bootstrap" in metrics:
-        lines += [
-            f"## Comparison: {names[0]} − {names[1]} (paired bootstrap)",
-            "",
-            *_comparison_lines(metrics, names),
-            "",
-        ]
-    lines += [
-        "Every record whose predicted set differs from gold is listed in `errors.jsonl`.",
-        "",
-    ]
+    note = "Every record whose predicted set differs from gold is listed in `errors.jsonl`."
+    lines += reports.closing_sections(metrics, names, _comparison_lines, note)
     return "\n".join(lines)
 
 
 def plot_per_type_f1(metrics: dict[str, Any], path: str | Path) -> None:
     """F1 per type, micro, macro and event vs none with 95% intervals, one panel per scope,
     labellers side by side."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     roles = [role for role in ("labeller", "compare") if role in metrics]
     scopes = [scope for scope in SCOPES if scope in metrics[roles[0]]]
     groups = [*metrics["labels"], "micro", "macro", "event_vs_none"]
-    width = 0.8 / len(roles)
-    fig, axes = plt.subplots(
+    fig, axes = reports.pyplot().subplots(
         len(scopes), 1, figsize=(2 + 1.25 * len(groups), 3.2 * len(scopes)), squeeze=False
     )
     for ax, scope in zip(axes[:, 0], scopes):
-        for k, (role, name) in enumerate(zip(roles, _names(metrics))):
-            scores = metrics[role][scope]
-            ci = scores.get("ci", {})
-            values, low, high = [], [], []
-            for group in groups:
-                if group in scores["per_type"]:
-                    row = scores["per_type"][group]
-                    value = row["f1"] if row["defined"] else 0.0
-                    interval = ci.get("per_type", {}).get(group, {}).get("f1")
-                else:
-                    value = scores[group]["f1"] or 0.0
-                    interval = ci.get(group, {}).get("f1")
-                interval = interval or [value, value]
-                values.append(value)
-                low.append(max(value - interval[0], 0.0))
-                high.append(max(interval[1] - value, 0.0))
-            x = np.arange(len(groups)) + (k - (len(roles) - 1) / 2) * width
-            bars = ax.bar(x, values, width, yerr=[low, high], capsize=3, label=name)
-            ax.bar_label(bars, fmt="%.2f", padding=2, fontsize=7)
+        series = [
+            (name, *_f1_and_intervals(metrics[role][scope], groups))
+            for role, name in zip(roles, _names(metrics))
+        ]
+        reports.grouped_bars(ax, groups, series, label_size=7)
         ax.set_xticks(np.arange(len(groups)), [g.replace("_", "\n") for g in groups], fontsize=8)
         ax.set_ylim(0, 1.1)
         ax.set_ylabel("F1")
         ax.set_title(f"{scope} ({metrics[roles[0]][scope]['n_records']} records)", fontsize=10)
     axes[0, 0].legend(loc="upper right", fontsize=8)
     fig.suptitle(f"Event-type F1 on {metrics['split']} (95% bootstrap CI)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    reports.save(fig, path, dpi=110)
+
+
+def _f1_and_intervals(scores: dict[str, Any], groups: list[str]) -> tuple[list, list]:
+    """F1 (0 where undefined) and its interval for each type or average in ``groups``."""
+    ci = scores.get("ci", {})
+    values, intervals = [], []
+    for group in groups:
+        if group in scores["per_type"]:
+            row = scores["per_type"][group]
+            values.append(row["f1"] if row["defined"] else 0.0)
+            intervals.append(ci.get("per_type", {}).get(group, {}).get("f1"))
+        else:
+            values.append(scores[group]["f1"] or 0.0)
+            intervals.append(ci.get(group, {}).get("f1"))
+    return values, intervals
 
 
 # --- the ``cronaca evaluate-events`` sub-command ------------------------------------------------
