@@ -95,7 +95,8 @@ def prepare(model: torch.nn.Module, device: str = "auto", precision: str = "auto
             warnings.simplefilter("ignore", category=DeprecationWarning)
             warnings.simplefilter("ignore", category=UserWarning)
             spec = {name: per_channel_dynamic_qconfig for name in int8_layers(model)}
-            model = quantize_dynamic(model, spec)
+            # in place: a copy would hold the float and the int8 model at once (+150 MB peak)
+            model = quantize_dynamic(model, spec, inplace=True)
     elif chosen in ("bf16", "fp16"):
         model = model.to(torch.bfloat16 if chosen == "bf16" else torch.float16)
     return model
