@@ -15,7 +15,7 @@ Precision (``precision=``):
   quantised per batch) of the encoder's linear layers *except* the attention and feed-forward
   output projections, whose inputs carry outlier activations: quantising every linear layer
   cost 3.4 F1 points on WN_dev, this recipe none (``benchmarks/quantisation_dev.py``). For CPUs
-  without bfloat16 instructions; the speed-up is modest (about 1.25x).
+  without bfloat16 instructions; the speed-up is modest (1.0-1.4x over fp32).
 
 BENCHMARKS.md records F1 and speed of each against float32, chosen on WN_dev, checked on WN_test.
 """
