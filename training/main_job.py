@@ -8,8 +8,9 @@
    baseline on the event corpus's test split;
 5. annotate the example text and write the result as JSONL.
 
-``quick`` ends in minutes on a laptop CPU (small samples, one epoch: a smoke run whose scores
-mean little); ``full`` is the benchmark configuration (see BENCHMARKS.md).
+``quick`` ends in minutes on a laptop CPU (small samples, two epochs of small batches: a smoke
+run, its models far from the full ones); ``full`` is the benchmark configuration (see
+BENCHMARKS.md).
 """
 
 from __future__ import annotations
