@@ -52,8 +52,9 @@ class Predictor:
         precision: str = "auto",
     ) -> Predictor:
         """Load saved model directories. ``device``: ``auto``, ``cpu``, ``cuda``, ``cuda:N``;
-        ``precision``: ``auto`` (bf16 on a GPU, fp32 on the CPU), ``fp32``, ``bf16``,
-        ``fp16``, or ``int8`` (CPU; see BENCHMARKS.md for its F1 and speed)."""
+        ``precision``: ``auto`` (bf16 on a GPU and on CPUs with bfloat16 instructions, fp32 on
+        other CPUs), ``fp32``, ``bf16``, ``fp16`` or ``int8`` (CPU); see
+        :mod:`cronaca.inference.runtime` and BENCHMARKS.md for their speed and F1."""
         tagger = ModelTagger.from_pretrained(entities, device, precision) if entities else None
         labeller = ModelEventLabeller.from_pretrained(events, device, precision) if events else None
         return cls(tagger, labeller)
@@ -85,6 +86,8 @@ class Predictor:
         total: int | None = None,
     ) -> Iterator[Document]:
         """:meth:`predict` for any iterable, lazily: documents come out group by group."""
+        if isinstance(texts, str):  # iterating it would predict one "document" per character
+            raise TypeError("predict takes a list of texts: wrap a single text as [text]")
         with tqdm(
             total=total, desc="predict", unit="doc", disable=not show_progress, smoothing=0.1
         ) as progress:

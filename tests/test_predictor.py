@@ -26,6 +26,8 @@ def test_outputs_line_up_with_inputs_and_empty_texts_keep_their_place(predictor)
     assert documents[1].entities == () and documents[1].sentences == () and not documents[3].events
     single = predictor.predict([TEXT[:40]])[0]
     assert single == documents[4]  # the single-text call is the batch call's first item
+    with pytest.raises(TypeError, match=r"wrap a single text as \[text\]"):
+        predictor.predict(TEXT)
 
 
 def test_entity_offsets_slice_the_original_text(predictor):
