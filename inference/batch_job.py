@@ -231,6 +231,8 @@ def run_job(
 ) -> JobSummary:
     """Predict every item not yet in ``output`` and append its record, in input order."""
     output = Path(output)
+    if output.is_dir():
+        raise JobError(f"{output}: is a folder; --output names a .jsonl file")
     output.parent.mkdir(parents=True, exist_ok=True)
     done, repaired = done_keys(output)
     summary = JobSummary(repaired_tail=repaired)

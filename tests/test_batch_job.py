@@ -147,6 +147,8 @@ def test_a_file_that_is_not_a_job_output_is_never_appended_to(predictor, tmp_pat
     assert out.read_bytes() == before
     with pytest.raises(JobError):
         done_keys(out)
+    with pytest.raises(JobError, match="is a folder"):
+        run_job(predictor, read_inputs(source), tmp_path, show_progress=False)
 
 
 def test_the_command_line_runs_and_resumes(tiny_predictor_dirs, tmp_path):
