@@ -116,7 +116,7 @@ def decode_batch(
 
 def greedy(log_probs: np.ndarray, labels: Sequence[str]) -> list[str]:
     """Per-word argmax (what the plain Hugging Face recipe does); may break IOB2."""
-    return [labels[i] for i in log_probs.argmax(axis=-1)] if len(log_probs) else []
+    return decode_batch([log_probs], labels, "greedy")[0]
 
 
 __all__ = [
