@@ -78,7 +78,7 @@ def read_inputs(path: str | Path, max_characters: int = MAX_CHARACTERS) -> Itera
     """
     path = Path(path)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+        files = _text_files(path)
         if not files:
             raise JobError(f"{path}: no .txt files in this folder")
         return (_text_file(f, f.relative_to(path).as_posix(), max_characters) for f in files)
@@ -93,11 +93,16 @@ def count_inputs(path: str | Path) -> int:
     """How many items :func:`read_inputs` will yield (at most: blank JSONL lines yield none)."""
     path = Path(path)
     if path.is_dir():
-        return sum(1 for p in path.rglob("*.txt") if p.is_file())
+        return len(_text_files(path))
     if path.suffix == ".jsonl":
         with path.open("rb") as handle:
             return sum(1 for line in handle if line.strip())
     return 1
+
+
+def _text_files(folder: Path) -> list[Path]:
+    """The documents of a folder input: every ``*.txt`` file below it, in path order."""
+    return sorted(p for p in folder.rglob("*.txt") if p.is_file())
 
 
 def _text_file(path: Path, item_id: str, max_characters: int) -> Item:
