@@ -1,14 +1,17 @@
 """A fine-tuned multi-label classifier behind the ``EventLabeller`` protocol.
 
-Event types are predicted per sentence; a document's types are the union of its sentences',
-each kept with the sentence and score that support it. Per-type decision thresholds, tuned on
-the dev split at training time, are saved with the model in ``cronaca.json``.
+``event_scores`` scores every type of each text **as one unit** (a sentence, or a short news
+item as annotated): the unit the model was trained on and the corpus is scored on.
+``sentence_events`` cuts a longer document into sentences and scores each, for the Predictor;
+a document's types are then the union of its sentences' (the guidelines' rule), each kept with
+the sentence that supports it best. Turning scores into labels is :func:`decide`'s job alone,
+with the per-type thresholds tuned at training time and saved in ``cronaca.json`` (or any
+thresholds a caller passes instead).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,12 +20,12 @@ import numpy as np
 from . import features
 from .runtime import forward_batches, prepare
 from .sentences import sentence_spans
-from .tagger import SETTINGS_FILE
+from .settings import ModelSettings
 
 
 @dataclass(frozen=True)
 class SentenceEvents:
-    """One sentence's event types: ``scores`` for every type, ``labels`` above threshold."""
+    """One sentence's event types: ``scores`` for every type, ``labels`` decided from them."""
 
     start: int
     end: int
@@ -34,8 +37,37 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+def decide(scores: Mapping[str, float], thresholds: Mapping[str, float]) -> dict[str, float]:
+    """The predicted types of one unit: ``{type: score}`` where score >= its threshold."""
+    unknown = set(scores) - set(thresholds)
+    if unknown:
+        raise ValueError(f"no threshold for event types {sorted(unknown)}")
+    return {label: score for label, score in scores.items() if score >= thresholds[label]}
+
+
+def resolve_thresholds(
+    labels: Sequence[str],
+    own: Mapping[str, float] | None = None,
+    override: float | Mapping[str, float] | None = None,
+) -> dict[str, float]:
+    """Per-type thresholds: ``override`` (one number for every type, or a mapping over the
+    rest) over a labeller's ``own``, over 0.5."""
+    resolved = dict.fromkeys(labels, 0.5) | dict(own or {})
+    if isinstance(override, int | float):
+        return dict.fromkeys(labels, float(override))
+    unknown = set(override or {}) - set(labels)
+    if unknown:
+        raise ValueError(f"thresholds for unknown event types {sorted(unknown)}")
+    return resolved | {label: float(v) for label, v in (override or {}).items()}
+
+
+def unit_texts(tokenizer_prefix: str, texts: Sequence[str]) -> list[str]:
+    """What the encoder reads for each unit: e5's instruction prefix, then the text."""
+    return [tokenizer_prefix + text for text in texts]
+
+
 class ModelEventLabeller:
-    """Scores the six event types of each sentence of each text."""
+    """Scores the six event types of each unit (or of each sentence of each document)."""
 
     def __init__(
         self,
@@ -45,11 +77,12 @@ class ModelEventLabeller:
         max_length: int = 256,
         stride: int = 32,
         name: str = "model",
+        prefix: str = "",
     ):
         self.model, self.tokenizer, self.name = model, tokenizer, name
         self.labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
-        self.thresholds = {label: 0.5 for label in self.labels} | (thresholds or {})
-        self.max_length, self.stride = max_length, stride
+        self.thresholds = resolve_thresholds(self.labels, thresholds)
+        self.max_length, self.stride, self.prefix = max_length, stride, prefix
 
     @classmethod
     def from_pretrained(
@@ -58,17 +91,18 @@ class ModelEventLabeller:
         """``precision``: see :mod:`cronaca.inference.runtime` (``int8`` on the CPU)."""
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+        from . import event_model  # noqa: F401  registers the mean-pooling model type
+
+        settings = ModelSettings.load(path)
         loaded = AutoModelForSequenceClassification.from_pretrained(str(path))
-        model = prepare(loaded, device, precision)
-        settings_path = Path(path) / SETTINGS_FILE
-        settings = json.loads(settings_path.read_text()) if settings_path.is_file() else {}
         return cls(
-            model,
+            prepare(loaded, device, precision),
             AutoTokenizer.from_pretrained(str(path)),
-            thresholds=settings.get("thresholds"),
-            max_length=settings.get("max_length", 256),
-            stride=settings.get("stride", 32),
+            thresholds=settings.thresholds,
+            max_length=settings.max_length,
+            stride=settings.stride,
             name=Path(path).name,
+            prefix=settings.prefix,
         )
 
     def text_probabilities(
@@ -76,52 +110,36 @@ class ModelEventLabeller:
     ) -> np.ndarray:
         """``[len(texts), n_types]`` probabilities, each text scored as one unit (windows of a
         long text are max-pooled: an event anywhere in it counts)."""
-        windows = features.encode(self.tokenizer, texts, None, self.max_length, self.stride)
+        rows = features.encode(
+            self.tokenizer, unit_texts(self.prefix, texts), None, self.max_length, self.stride
+        )
         probabilities = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
-        rows = [window.input_ids for window in windows]
         pad_id = self.tokenizer.pad_token_id
+        ids = [window.input_ids for window in rows]
         for batch, logits in forward_batches(
-            self.model, rows, pad_id, batch_size, desc="events", show_progress=show_progress
+            self.model, ids, pad_id, batch_size, desc="events", show_progress=show_progress
         ):
-            examples = [windows[index].example for index in batch]
-            np.maximum.at(probabilities, examples, sigmoid(logits))
+            np.maximum.at(probabilities, [rows[i].example for i in batch], sigmoid(logits))
         return probabilities
 
-    def above_threshold(self, probabilities: np.ndarray) -> list[list[tuple[str, float]]]:
-        """Per row, ``(type, probability)`` of the types at or above their threshold."""
-        thresholds = np.asarray([self.thresholds[label] for label in self.labels])
-        return [
-            [(self.labels[j], float(row[j])) for j in np.flatnonzero(row >= thresholds)]
-            for row in probabilities
-        ]
+    def event_scores(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, float]]:
+        """Per text (one unit each), every type's probability."""
+        probabilities = self.text_probabilities(texts, batch_size)
+        return [dict(zip(self.labels, map(float, row))) for row in probabilities]
 
-    def sentence_events(self, texts: Sequence[str]) -> list[list[SentenceEvents]]:
-        """Per text, its sentences with their scores and predicted types."""
+    def sentence_events(
+        self, texts: Sequence[str], batch_size: int = 32
+    ) -> list[list[SentenceEvents]]:
+        """Per document, its sentences with every type's score and the types decided."""
         spans = [sentence_spans(text) for text in texts]
         flat = [text[s:e] for text, text_spans in zip(texts, spans) for s, e in text_spans]
-        probabilities = self.text_probabilities(flat) if flat else np.zeros((0, len(self.labels)))
-        chosen = iter(self.above_threshold(probabilities))
-        rows = iter(probabilities)
-        return [
-            [
-                SentenceEvents(
-                    start,
-                    end,
-                    dict(zip(self.labels, map(float, next(rows)))),
-                    tuple(label for label, _ in next(chosen)),
-                )
-                for start, end in text_spans
-            ]
-            for text_spans in spans
-        ]
-
-    def event_scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        """Per text, ``{type: score}`` of the predicted types: the best supporting sentence's."""
-        documents = []
-        for sentences in self.sentence_events(texts):
-            scores: dict[str, float] = {}
-            for sentence in sentences:
-                for label in sentence.labels:
-                    scores[label] = max(scores.get(label, 0.0), sentence.scores[label])
-            documents.append(scores)
-        return documents
+        scores = iter(self.event_scores(flat, batch_size))
+        result = []
+        for text_spans in spans:
+            sentences = []
+            for start, end in text_spans:
+                row = next(scores)
+                labels = tuple(decide(row, self.thresholds))
+                sentences.append(SentenceEvents(start, end, row, labels))
+            result.append(sentences)
+        return result

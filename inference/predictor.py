@@ -24,7 +24,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .decoding import decode_ids
-from .event_labeller import ModelEventLabeller
+from .event_labeller import ModelEventLabeller, decide
 from .labels import ids_to_spans
 from .sentences import sentence_spans
 from .tagger import ModelTagger
@@ -138,10 +138,10 @@ class Predictor:
         return result
 
     def _events(self, sentences: list[str], batch_size: int) -> list[tuple[EventLabel, ...]]:
-        probabilities = self.labeller.text_probabilities(sentences, batch_size)
+        thresholds = self.labeller.thresholds
         return [
-            tuple(EventLabel(label, score) for label, score in predicted)
-            for predicted in self.labeller.above_threshold(probabilities)
+            tuple(EventLabel(label, score) for label, score in decide(row, thresholds).items())
+            for row in self.labeller.event_scores(sentences, batch_size)
         ]
 
 

@@ -7,9 +7,7 @@ so inference windows texts exactly as training did.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,26 +16,13 @@ from . import features
 from .decoding import decode_batch, log_softmax
 from .protocols import WordSpans
 from .runtime import forward_batches, prepare
-
-SETTINGS_FILE = "cronaca.json"
-
-
-@dataclass(frozen=True)
-class TaggerSettings:
-    max_length: int = 256
-    stride: int = 32
-    decode: str = "viterbi"
-
-    @classmethod
-    def load(cls, directory: Path) -> TaggerSettings:
-        path = Path(directory) / SETTINGS_FILE
-        return cls(**json.loads(path.read_text())) if path.is_file() else cls()
+from .settings import ModelSettings
 
 
 class ModelTagger:
     """Tags words with a token-classification model, window by window, in length-sorted batches."""
 
-    def __init__(self, model, tokenizer, settings: TaggerSettings = TaggerSettings(), name="model"):
+    def __init__(self, model, tokenizer, settings: ModelSettings = ModelSettings(), name="model"):
         self.model, self.tokenizer, self.settings, self.name = model, tokenizer, settings, name
         self.labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
 
@@ -51,7 +36,7 @@ class ModelTagger:
         loaded = AutoModelForTokenClassification.from_pretrained(str(path))
         model = prepare(loaded, device, precision)
         tokenizer = AutoTokenizer.from_pretrained(str(path))
-        return cls(model, tokenizer, TaggerSettings.load(Path(path)), name=Path(path).name)
+        return cls(model, tokenizer, ModelSettings.load(path), name=Path(path).name)
 
     def word_log_probs(
         self,

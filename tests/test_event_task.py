@@ -4,8 +4,9 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from cronaca.inference.event_labeller import ModelEventLabeller
+from cronaca.inference.event_labeller import ModelEventLabeller, decide, resolve_thresholds
 from cronaca.inference.labels import EVENT_TYPES
 from cronaca.inference.words import word_spans
 from cronaca.training.config import load_config
@@ -69,14 +70,53 @@ def test_event_classifier_trains_saves_and_labels_documents(tmp_path, tiny_model
     saved = json.loads((model_dir / "cronaca.json").read_text())
     assert set(saved["thresholds"]) == set(settings["labels"])
 
+    assert saved["prefix"] == config.features.prefix
+    config_json = json.loads((model_dir / "config.json").read_text())
+    assert config_json["model_type"] == "cronaca_bert_mean_pooling"  # e5's own pooling
+
     labeller = ModelEventLabeller.from_pretrained(model_dir, device="cpu")
     document = TEXTS[0][0] + "\n" + TEXTS[1][0]
     (sentences, empty) = labeller.sentence_events([document, ""])
     assert empty == [] and len(sentences) == 2
     assert document[sentences[1].start : sentences[1].end] == TEXTS[1][0]
-    (scores,) = labeller.event_scores([document])
-    # the document's types are the union of its sentences', each with its best sentence's score
-    union = {label for s in sentences for label in s.labels}
-    assert set(scores) == union
-    for label, score in scores.items():
-        assert score == max(s.scores[label] for s in sentences if label in s.labels)
+    for sentence in sentences:  # every type scored; labels are the types at their threshold
+        assert set(sentence.scores) == set(EVENT_TYPES)
+        assert set(sentence.labels) == set(decide(sentence.scores, labeller.thresholds))
+    (scores,) = labeller.event_scores([TEXTS[1][0]])
+    assert scores == sentences[1].scores  # a unit scores the same alone or inside a document
+
+    # the saved model reloads by the documented transformers call and gives the same scores
+    import cronaca.inference.event_model  # noqa: F401
+    from transformers import AutoModelForSequenceClassification
+
+    reloaded = AutoModelForSequenceClassification.from_pretrained(model_dir)
+    again = ModelEventLabeller(
+        reloaded, labeller.tokenizer, labeller.thresholds, prefix=labeller.prefix
+    )
+    (same,) = again.event_scores([TEXTS[1][0]])
+    assert all(abs(same[t] - scores[t]) < 1e-5 for t in EVENT_TYPES)
+
+
+def test_decide_applies_thresholds_and_refuses_unknown_types():
+    thresholds = dict.fromkeys(EVENT_TYPES, 0.5) | {"riot": 0.2}
+    scores = dict.fromkeys(EVENT_TYPES, 0.3) | {"battle": 0.7}
+    assert decide(scores, thresholds) == {"battle": 0.7, "riot": 0.3}
+    lowered = resolve_thresholds(EVENT_TYPES, thresholds, 0.25)  # an override beats saved ones
+    assert set(decide(scores, lowered)) == set(EVENT_TYPES)
+    with pytest.raises(ValueError, match="unknown event types"):
+        resolve_thresholds(EVENT_TYPES, thresholds, {"war": 0.1})
+    with pytest.raises(ValueError, match="no threshold"):
+        decide({"war": 0.9}, thresholds)
+
+
+def test_mean_pooling_ignores_padding():
+    import torch
+
+    from cronaca.inference.event_model import mean_pool
+
+    hidden = torch.randn(1, 3, 4)
+    padded = torch.cat([hidden, torch.randn(1, 5, 4) * 100], dim=1)  # huge values at padding
+    short = mean_pool(hidden, torch.ones(1, 3))
+    long = mean_pool(padded, torch.tensor([[1, 1, 1, 0, 0, 0, 0, 0]]))
+    assert torch.allclose(short, long) and torch.allclose(short, hidden.mean(1))
+    assert torch.equal(mean_pool(hidden, torch.zeros(1, 3)), torch.zeros(1, 4))  # no NaN

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from cronaca.inference.labels import ENTITY_TYPES, EVENT_TYPES
+from cronaca.inference.settings import DECODINGS
 
 from .base_models import DEFAULT_BASE_MODEL
 
@@ -39,6 +40,8 @@ class DataConfig:
 class FeatureConfig:
     max_length: int = 256  # tokens per window, specials included
     stride: int = 32  # tokens shared by consecutive windows of a long text
+    # put before every event unit: multilingual-e5 was trained behind "query: "/"passage: "
+    prefix: str = ""
 
 
 @dataclass
@@ -52,6 +55,7 @@ class TrainingConfig:
     weight_decay: float = 0.01
     max_grad_norm: float = 1.0
     freeze_word_embeddings: bool = True  # 96 M of 118 M parameters; see BENCHMARKS.md
+    freeze_layers: int = 0  # the lowest N encoder layers (and the embeddings) stay pre-trained
     dropout: float | None = None  # None: the base model's
     # "auto": bf16 autocast on CUDA and on CPUs with native bf16 (avx512_bf16/AMX), else fp32;
     # weights and optimiser state stay fp32 either way
@@ -59,11 +63,19 @@ class TrainingConfig:
     checkpoint_every_steps: int = 200
     decode: str = "viterbi"  # or "greedy"
 
+    def __post_init__(self) -> None:
+        _one_of("training.precision", self.precision, PRECISIONS)
+        _one_of("training.decode", self.decode, DECODINGS)
+        if self.freeze_layers < 0:
+            raise ValueError(f"training.freeze_layers: {self.freeze_layers} is below 0")
+
 
 @dataclass
 class ExperimentConfig:
     task: str = "ner"  # "ner" or "events"
     base_model: str = DEFAULT_BASE_MODEL
+    # events: "mean" (e5's own pooling, the default) or "cls_pooler" ([CLS] + a new pooler)
+    pooling: str = "mean"
     output_dir: str = "runs/ner"
     seed: int = 13
     labels: list[str] = field(default_factory=lambda: list(ENTITY_TYPES))
@@ -73,12 +85,22 @@ class ExperimentConfig:
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.task not in ("ner", "events"):
-            raise ValueError(f"task must be 'ner' or 'events', not {self.task!r}")
+        _one_of("task", self.task, TASKS)
+        _one_of("pooling", self.pooling, POOLINGS)
         known = ENTITY_TYPES if self.task == "ner" else EVENT_TYPES
         unknown = sorted(set(self.labels) - set(known)) if self.task == "events" else []
         if unknown:
             raise ValueError(f"unknown labels {unknown}; known: {list(known)}")
+
+
+TASKS = ("ner", "events")
+POOLINGS = ("mean", "cls_pooler")
+PRECISIONS = ("auto", "bf16", "fp32")  # training keeps fp32 weights; bf16 is autocast
+
+
+def _one_of(key: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{key}: {value!r} is not one of {', '.join(allowed)}")
 
 
 def _build(cls, values: dict[str, Any], where: str):

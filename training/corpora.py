@@ -60,7 +60,9 @@ logger = logging.getLogger(__name__)
 
 OnInvalid = Literal["repair", "error", "keep"]
 LabelMap = Mapping[str, "str | None"]
-HELD_OUT_STEMS = frozenset({"WN_test"})  # ids from these files never get stand-off labels
+# ids from these files never get stand-off labels: KIND's WN_test (the entity benchmark) and
+# WikiNEuRal-it's test file (read as ids "test:N"), both held out for evaluation
+HELD_OUT_STEMS = frozenset({"WN_test", "test"})
 _EVENT_ORDER = {label: i for i, label in enumerate(EVENT_TYPES)}
 
 
@@ -766,7 +768,10 @@ def _standoff_join(path: Path, line: int, record: Any, by_id: Mapping[str, Sente
     record_id = record["id"]
     if record_id.partition(":")[0] in HELD_OUT_STEMS:
         raise CorpusError(
-            path, line, f"{record_id}: WN_test is the held-out benchmark; no labels for it here"
+            path,
+            line,
+            f"{record_id}: a held-out benchmark file (KIND WN_test, WikiNEuRal-it "
+            "test) is never annotated for training; no labels for it here",
         )
     if record_id not in by_id:
         raise CorpusError(path, line, f"unknown id {record_id!r}: no loaded record has it")

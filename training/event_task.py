@@ -1,4 +1,13 @@
-"""Event types as a training task: multi-label classification of sentences and news items.
+"""Event types as a training task: multi-label classification of annotated units.
+
+The unit is what annotators labelled: a sentence, or a short news item (headline and
+description) read as one; training, dev scoring and ``cronaca evaluate-events`` all read that
+same unit (``ModelEventLabeller.event_scores``). Longer documents are cut into sentences at
+inference and take the union of their sentences' types, as the guidelines define.
+
+The head follows how multilingual-e5 was trained (:mod:`cronaca.inference.event_model`):
+mean pooling over the mask behind the ``"query: "`` prefix (``pooling: mean``); ``cls_pooler``
+keeps ``BertForSequenceClassification``'s ``[CLS]`` + random pooler, for comparison only.
 
 Class imbalance is handled on purpose: most records have no event and some types are rare,
 so the binary cross-entropy of each type is weighted by its negative/positive ratio in the
@@ -16,8 +25,9 @@ import torch
 
 from cronaca.inference import features
 from cronaca.inference.batching import pad_batch
-from cronaca.inference.event_labeller import ModelEventLabeller
+from cronaca.inference.event_labeller import ModelEventLabeller, unit_texts
 from cronaca.inference.labels import label_maps
+from cronaca.inference.settings import ModelSettings
 
 from .config import ExperimentConfig
 from .corpora import Sentence
@@ -45,27 +55,35 @@ def tune_thresholds(gold: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
     return THRESHOLD_GRID[(by_threshold + closeness).argmax(0)]
 
 
+def event_model(config: ExperimentConfig):
+    """The classifier on the base encoder, with the head ``config.pooling`` names."""
+    id2label, label2id = label_maps(list(config.labels))
+    head = {
+        "id2label": id2label,
+        "label2id": label2id,
+        "problem_type": "multi_label_classification",
+    }
+    if config.pooling == "mean":
+        from cronaca.inference.event_model import BertForMeanPooledClassification
+
+        return load_base(BertForMeanPooledClassification, config, **head)
+    from transformers import AutoModelForSequenceClassification
+
+    return load_base(AutoModelForSequenceClassification, config, **head)
+
+
 class EventTask:
     """A ``loop.Task``: event types scored by macro-F1 over the types on dev."""
 
     def __init__(self, config: ExperimentConfig, records: Sequence[Sentence] | None = None):
-        from transformers import AutoModelForSequenceClassification
-
         self.config, self.types = config, list(config.labels)
         splits = by_split(records if records is not None else load_event_corpus(config.data.dir))
         train_set = subsample(splits["train"], config.data.max_train_sentences, config.seed)
         self.dev = subsample(splits["dev"], config.data.max_dev_sentences, config.seed)
-        id2label, label2id = label_maps(self.types)
-        self.model, self.tokenizer = load_base(
-            AutoModelForSequenceClassification,
-            config,
-            id2label=id2label,
-            label2id=label2id,
-            problem_type="multi_label_classification",
-        )
+        self.model, self.tokenizer = event_model(config)
         windows = features.encode(
             self.tokenizer,
-            [r.text for r in train_set],
+            unit_texts(config.features.prefix, [r.text for r in train_set]),
             None,
             config.features.max_length,
             config.features.stride,
@@ -100,24 +118,17 @@ class EventTask:
             logits, labels, pos_weight=weight
         )
 
+    def labeller(self, model) -> ModelEventLabeller:
+        f = self.config.features
+        return ModelEventLabeller(
+            model, self.tokenizer, self.thresholds, f.max_length, f.stride, prefix=f.prefix
+        )
+
     def evaluate(self, model) -> dict[str, float]:
-        """Dev macro-F1 with thresholds tuned on dev (the tuned thresholds are kept)."""
-        labeller = ModelEventLabeller(
-            model,
-            self.tokenizer,
-            None,
-            self.config.features.max_length,
-            self.config.features.stride,
-        )
-        # records are scored sentence by sentence, as at inference: a document's score for a
-        # type is its best sentence's
-        per_sentence = labeller.sentence_events([r.text for r in self.dev])
-        probabilities = np.asarray(
-            [
-                [max((s.scores[t] for s in sentences), default=0.0) for t in self.types]
-                for sentences in per_sentence
-            ]
-        )
+        """Dev macro-F1 with thresholds tuned on dev (the tuned thresholds are kept); each
+        record is scored as the unit it was annotated and trained as."""
+        scores = self.labeller(model).event_scores([r.text for r in self.dev])
+        probabilities = np.asarray([[row[t] for t in self.types] for row in scores])
         gold = np.asarray([multi_hot(r.events, self.types) for r in self.dev])
         thresholds = tune_thresholds(gold, probabilities)
         self.thresholds = dict(zip(self.types, thresholds.tolist()))
@@ -129,9 +140,8 @@ class EventTask:
         }
 
     def save(self, model, out: Path, scores: dict) -> None:
-        settings = {
-            "max_length": self.config.features.max_length,
-            "stride": self.config.features.stride,
-            "thresholds": self.thresholds,
-        }
+        f = self.config.features
+        settings = ModelSettings(
+            f.max_length, f.stride, prefix=f.prefix, thresholds=self.thresholds
+        )
         save_model(model, self.tokenizer, out, self.config, scores, settings)

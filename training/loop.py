@@ -23,6 +23,7 @@ import torch
 from tqdm.auto import tqdm
 
 from cronaca.inference.batching import budget_batches
+from cronaca.inference.runtime import cpu_has_bf16
 
 from .config import ExperimentConfig
 
@@ -66,10 +67,8 @@ class Progress:
 
 def mixed_precision(precision: str) -> str:
     """accelerate's ``mixed_precision`` for a config's ``training.precision``."""
-    if precision not in ("auto", "bf16", "fp32"):
-        raise ValueError(f"training.precision must be auto, bf16 or fp32, not {precision!r}")
     if precision == "auto":
-        native = torch.cuda.is_available() or torch.ops.mkldnn._is_mkldnn_bf16_supported()
+        native = torch.cuda.is_available() or cpu_has_bf16()
         precision = "bf16" if native else "fp32"
     return "bf16" if precision == "bf16" else "no"
 

@@ -11,7 +11,8 @@ import torch
 from cronaca.inference import features
 from cronaca.inference.batching import pad_batch
 from cronaca.inference.labels import bio_labels, label_maps
-from cronaca.inference.tagger import ModelTagger, TaggerSettings
+from cronaca.inference.settings import ModelSettings
+from cronaca.inference.tagger import ModelTagger
 
 from .config import ExperimentConfig
 from .corpora import Sentence
@@ -60,7 +61,7 @@ class NerTask:
             AutoModelForTokenClassification, config, id2label=id2label, label2id=label2id
         )
         self.examples = encode_examples(self.tokenizer, train_set, label2id, config)
-        self.settings = TaggerSettings(
+        self.settings = ModelSettings(
             config.features.max_length, config.features.stride, config.training.decode
         )
         self.summary = {
@@ -85,4 +86,4 @@ class NerTask:
         return {"score": f1, "dev_strict_micro_f1": f1, "dev_lenient_micro_f1": lenient}
 
     def save(self, model, out: Path, scores: dict) -> None:
-        save_model(model, self.tokenizer, out, self.config, scores, asdict(self.settings))
+        save_model(model, self.tokenizer, out, self.config, scores, self.settings)

@@ -15,10 +15,12 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import yaml
+
+from cronaca.inference.settings import ModelSettings
 
 from .base_models import resolve_base_model
 from .config import ExperimentConfig, to_dict
@@ -57,24 +59,54 @@ def load_base(auto_class, config: ExperimentConfig, **head):
 
     base = resolve_base_model(config.base_model)
     extra = {"hidden_dropout_prob": config.training.dropout} if config.training.dropout else {}
-    model = auto_class.from_pretrained(
-        base, num_labels=len(head["id2label"]), ignore_mismatched_sizes=True, **head, **extra
-    )
+    with quiet_load_report():
+        model = auto_class.from_pretrained(
+            base, num_labels=len(head["id2label"]), ignore_mismatched_sizes=True, **head, **extra
+        )
     if config.training.freeze_word_embeddings:
         # the 250k-row embedding matrix is most of the parameters and of the optimiser's work;
         # fine-tuning barely moves it, so it stays as pre-trained
         model.get_input_embeddings().weight.requires_grad_(False)
+    freeze_lower_layers(model, config.training.freeze_layers)
     return model, AutoTokenizer.from_pretrained(base)
 
 
+def freeze_lower_layers(model, n_layers: int) -> None:
+    """Keep the embeddings and the lowest ``n_layers`` encoder layers as pre-trained: backward
+    stops above them (on a CPU, most of a step's time), and the general-purpose lower layers of
+    e5 are what a few thousand labelled units can least improve."""
+    if n_layers <= 0:
+        return
+    encoder = model.base_model
+    for parameter in encoder.embeddings.parameters():
+        parameter.requires_grad_(False)
+    for layer in encoder.encoder.layer[:n_layers]:
+        for parameter in layer.parameters():
+            parameter.requires_grad_(False)
+
+
+@contextmanager
+def quiet_load_report():
+    """transformers prints a report of every weight a new head lacks (``classifier.weight |
+    MISSING``): expected when a head is added, alarming to a user, so shown only on errors."""
+    from transformers.utils import logging
+
+    level = logging.get_verbosity()
+    logging.set_verbosity_error()
+    try:
+        yield
+    finally:
+        logging.set_verbosity(level)
+
+
 def save_model(
-    model, tokenizer, out: Path, config: ExperimentConfig, scores: dict, settings: dict[str, Any]
+    model, tokenizer, out: Path, config: ExperimentConfig, scores: dict, settings: ModelSettings
 ) -> None:
     """A standard HF directory plus what inference and a reader of the run need."""
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(out))
     tokenizer.save_pretrained(str(out))
-    (out / "cronaca.json").write_text(json.dumps(settings, indent=2) + "\n")
+    settings.save(out)
     (out / "training_config.yaml").write_text(yaml.safe_dump(to_dict(config), sort_keys=False))
     (out / "scores.json").write_text(json.dumps(scores, indent=2) + "\n")
 
