@@ -1,10 +1,21 @@
-"""Event-type benchmark: the fine-tuned classifier vs the keyword baseline on the test split.
+"""Event-type benchmark: the fine-tuned classifier against the keyword rules and the frozen floor.
 
-Trains ``configs/events.yaml`` (profile ``full`` by default), scores the model and the keyword
-baseline on the corpus's test split (overall and per source, bootstrap CIs, paired bootstrap)
-and lists the event types found in the example text, sentence by sentence.
+In one run, on the corpus's fixed splits:
 
-    python benchmarks/events_benchmark.py --profile full --out benchmarks/results/events
+1. the keyword baseline;
+2. the frozen-encoder floor (mean-pooled e5 embeddings + one logistic regression per type,
+   thresholds on dev);
+3. the fine-tuned model, mean-pooling head (``configs/events.yaml``, profile ``full``);
+4. the same recipe with the ``[CLS]`` + pooler head (``pooling=cls_pooler``), same seed;
+5. the quick profile (the README's first command) against the keywords;
+6. the unit: dev macro-F1 of the model reading each record whole vs sentence by sentence;
+7. leave-one-source-out: the floor re-fitted without each source and the keywords, scored on
+   that source (and the model too with ``--loso-model``: one training run per source).
+
+Paired bootstrap over records for every comparison. Writes ``OUT/*/`` reports and the
+headline figures into ``benchmarks/results/events.json``.
+
+    python benchmarks/events_benchmark.py --out runs/bench-events
 """
 
 from __future__ import annotations
@@ -16,57 +27,187 @@ import time
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+
+from cronaca.inference.decisions import decide
 from cronaca.inference.event_labeller import ModelEventLabeller
+from cronaca.inference.labels import EVENT_TYPES
+from cronaca.training.base_models import resolve_base_model
+from cronaca.training.baselines import KeywordEventLabeller
 from cronaca.training.config import load_config
-from cronaca.training.corpora import shared_data_dir
-from cronaca.training.evaluate_events import evaluate_events, load_labeller, render_report
+from cronaca.training.evaluate_events import evaluate_events
 from cronaca.training.event_corpus import by_split, load_event_corpus
+from cronaca.training.event_task import f1_per_type, multi_hot
+from cronaca.training.frozen_floor import FrozenEncoderLabeller
 from cronaca.training.train import train
 
 ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "events.json"
+
+
+def cpu_flags() -> list[str]:
+    try:
+        flags = Path("/proc/cpuinfo").read_text().split("flags")[1].split("\n")[0].split()
+    except (OSError, IndexError):
+        return []
+    return sorted(f for f in flags if f.startswith(("avx", "amx")))
+
+
+def macro(metrics: dict, role: str, scope: str = "overall") -> float:
+    return metrics[role][scope]["macro"]["f1"]
+
+
+def paired(metrics: dict, scope: str = "overall") -> dict:
+    return metrics["paired_bootstrap"][scope]["macro_f1"]
+
+
+def trained(
+    config_overrides: list[str], profile: str, out: str, records=None
+) -> ModelEventLabeller:
+    config = load_config(
+        ROOT / "configs/events.yaml", profile, [*config_overrides, f"output_dir={out}"]
+    )
+    started = time.perf_counter()
+    train(config, records=records)
+    print(f"trained {out} in {time.perf_counter() - started:.0f} s", flush=True)
+    return ModelEventLabeller.from_pretrained(Path(out) / "model", precision="fp32")
+
+
+class Memo:
+    """A labeller whose scores are computed once per text: each comparison below scores the
+    same test split, and a model's forward passes are the run's cost."""
+
+    def __init__(self, labeller):
+        self.inner, self.name, self.labels = labeller, labeller.name, labeller.labels
+        self.thresholds, self.seen = labeller.thresholds, {}
+
+    def event_scores(self, texts, batch_size: int = 32):
+        new = [t for t in dict.fromkeys(texts) if t not in self.seen]
+        self.seen |= dict(zip(new, self.inner.event_scores(new, batch_size))) if new else {}
+        return [self.seen[t] for t in texts]
+
+
+def unit_comparison(labeller: ModelEventLabeller, dev) -> dict:
+    """Dev macro-F1 reading each record whole (the trained unit) vs per sentence (union)."""
+    gold = np.asarray([multi_hot(r.events, EVENT_TYPES) for r in dev])
+    whole = [
+        set(decide(s, labeller.thresholds)) for s in labeller.event_scores([r.text for r in dev])
+    ]
+    split = [
+        {label for sentence in sentences for label in sentence.labels}
+        for sentences in labeller.sentence_events([r.text for r in dev])
+    ]
+    result = {}
+    for name, predicted in (("whole_record", whole), ("sentence_union", split)):
+        matrix = np.asarray([multi_hot(p, EVENT_TYPES) for p in predicted])
+        result[name] = float(f1_per_type(gold, matrix).mean())
+    return result
+
+
+def leave_one_source_out(records, floor_base: str, model_args=None) -> dict:
+    """Per source: train on every other source's train split, score on this source's test."""
+    keywords = KeywordEventLabeller()
+    floor = FrozenEncoderLabeller.from_base(floor_base, EVENT_TYPES)
+    sources = sorted({r.meta["source"] for r in records})
+    table = {}
+    for source in sources:
+        rest = by_split([r for r in records if r.meta["source"] != source])
+        held = [r for r in records if r.meta["source"] == source and r.meta["split"] == "test"]
+        floor.fit(rest["train"], rest["dev"])
+        row = {"n_test": len(held)}
+        labellers = {"keywords": keywords, "floor": floor}
+        if model_args is not None:
+            labellers["model"] = model_args(source, rest)
+        for name, labeller in labellers.items():
+            m = evaluate_events(
+                labeller,
+                held,
+                f"runs/bench-events/loso/{source}/{name}",
+                show_progress=False,
+                n_bootstrap=200,
+            )
+            row[name] = macro(m, "labeller")
+        table[source] = row
+        print(source, row, flush=True)
+    return table
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--profile", default="full")
+    parser.add_argument("--out", default="runs/bench-events")
     parser.add_argument("--set", dest="overrides", action="append", default=[])
-    parser.add_argument("--out", default=str(ROOT / "benchmarks/results/events"))
+    parser.add_argument("--loso-model", action="store_true")
     args = parser.parse_args()
-    config = load_config(ROOT / "configs/events.yaml", args.profile, args.overrides)
     out = Path(args.out)
     started = time.perf_counter()
-    history = train(config)
-    seconds = time.perf_counter() - started
-    model_dir = Path(config.output_dir) / "model"
-    test = by_split(load_event_corpus(config.data.dir))["test"]
-    metrics = evaluate_events(
-        load_labeller(str(model_dir)), test, out / "test", load_labeller("keywords")
-    )
-    labeller = ModelEventLabeller.from_pretrained(model_dir)
-    data = Path(config.data.dir) if config.data.dir else shared_data_dir()
-    text = (data / "examples" / "conflict-news-it.txt").read_text(encoding="utf-8")
-    (sentences,) = labeller.sentence_events([text])
-    example = [
-        {
-            "sentence": text[s.start : s.end],
-            "labels": list(s.labels),
-            "scores": {k: round(v, 3) for k, v in s.scores.items() if v >= 0.2},
-        }
-        for s in sentences
-    ]
+    records = load_event_corpus()
+    splits = by_split(records)
+    test = splits["test"]
+    keywords = KeywordEventLabeller()
+    base = resolve_base_model(load_config(ROOT / "configs/events.yaml").base_model)
+
+    floor = FrozenEncoderLabeller.from_base(base, EVENT_TYPES).fit(splits["train"], splits["dev"])
+    print(f"floor fitted at {time.perf_counter() - started:.0f} s", flush=True)
+    model = trained(args.overrides, "full", str(out / "mean"))
+    pooler = trained([*args.overrides, "pooling=cls_pooler"], "full", str(out / "pooler"))
+    quick = trained([], "quick", str(out / "quick"))
+
+    model, pooler, quick, floor = (Memo(x) for x in (model, pooler, quick, floor))
+    keywords = Memo(keywords)
+    runs = {
+        "model_vs_keywords": evaluate_events(model, test, out / "model-vs-keywords", keywords),
+        "model_vs_floor": evaluate_events(model, test, out / "model-vs-floor", floor),
+        "mean_vs_pooler": evaluate_events(model, test, out / "mean-vs-pooler", pooler),
+        "quick_vs_keywords": evaluate_events(quick, test, out / "quick-vs-keywords", keywords),
+    }
+    loso_model = None
+    if args.loso_model:
+
+        def loso_model(source, rest):
+            kept = rest["train"] + rest["dev"]
+            return trained(args.overrides, "full", str(out / "loso" / source), kept)
+
+    loso = leave_one_source_out(records, base, loso_model)
+    main_run = runs["model_vs_keywords"]
+    margins = [row["floor"] - row["keywords"] for row in loso.values()]
+    model_margins = [row["model"] - row["keywords"] for row in loso.values() if "model" in row]
+    headline = {
+        "test_macro_f1": macro(main_run, "labeller"),
+        "keywords_macro_f1": macro(main_run, "compare"),
+        "paired_macro_diff": paired(main_run)["difference"],
+        "paired_macro_diff_ci_low": paired(main_run)["ci"][0],
+        "paired_macro_diff_ci_high": paired(main_run)["ci"][1],
+        "event_vs_none_f1": main_run["labeller"]["overall"]["event_vs_none"]["f1"],
+        "per_type_f1": {
+            t: main_run["labeller"]["overall"]["per_type"][t]["f1"] for t in EVENT_TYPES
+        },
+        "floor_macro_f1": macro(runs["model_vs_floor"], "compare"),
+        "model_minus_floor_ci": paired(runs["model_vs_floor"])["ci"],
+        "pooler_macro_f1": macro(runs["mean_vs_pooler"], "compare"),
+        "mean_minus_pooler_ci": paired(runs["mean_vs_pooler"])["ci"],
+        "quick_macro_f1": macro(runs["quick_vs_keywords"], "labeller"),
+        "quick_keywords_macro_f1": macro(runs["quick_vs_keywords"], "compare"),
+        "dev_unit": unit_comparison(model.inner, splits["dev"]),
+        "loso": loso,
+        "loso_floor_min_margin_over_keywords": min(margins),
+        # None without --loso-model (one training run per source)
+        "loso_min_margin_over_keywords": min(model_margins) if model_margins else None,
+        "per_source_test_macro_f1": {
+            scope: main_run["labeller"][scope]["macro"]["f1"]
+            for scope in main_run["n_records_per_scope"]
+            if scope != "overall" and scope in main_run["labeller"]
+        },
+        "n_test": len(test),
+    }
     result = {
         "date": date.today().isoformat(),
-        "command": sys.argv,
-        "train_seconds": seconds,
-        "history": history["history"],
-        "thresholds": labeller.thresholds,
-        "test": metrics,
-        "example": example,
+        "command": " ".join(sys.argv),
+        "cpu_flags": cpu_flags(),
+        "seconds": time.perf_counter() - started,
+        **headline,
     }
-    (out / "result.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(render_report(metrics))
-    for row in example:
-        print(row["labels"], "|", row["sentence"][:100])
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

@@ -11,13 +11,14 @@ thresholds a caller passes instead).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from . import features
+from .decisions import decide, resolve_thresholds
 from .runtime import forward_batches, prepare
 from .sentences import sentence_spans
 from .settings import ModelSettings
@@ -35,30 +36,6 @@ class SentenceEvents:
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
-
-
-def decide(scores: Mapping[str, float], thresholds: Mapping[str, float]) -> dict[str, float]:
-    """The predicted types of one unit: ``{type: score}`` where score >= its threshold."""
-    unknown = set(scores) - set(thresholds)
-    if unknown:
-        raise ValueError(f"no threshold for event types {sorted(unknown)}")
-    return {label: score for label, score in scores.items() if score >= thresholds[label]}
-
-
-def resolve_thresholds(
-    labels: Sequence[str],
-    own: Mapping[str, float] | None = None,
-    override: float | Mapping[str, float] | None = None,
-) -> dict[str, float]:
-    """Per-type thresholds: ``override`` (one number for every type, or a mapping over the
-    rest) over a labeller's ``own``, over 0.5."""
-    resolved = dict.fromkeys(labels, 0.5) | dict(own or {})
-    if isinstance(override, int | float):
-        return dict.fromkeys(labels, float(override))
-    unknown = set(override or {}) - set(labels)
-    if unknown:
-        raise ValueError(f"thresholds for unknown event types {sorted(unknown)}")
-    return resolved | {label: float(v) for label, v in (override or {}).items()}
 
 
 def unit_texts(tokenizer_prefix: str, texts: Sequence[str]) -> list[str]:

@@ -23,8 +23,9 @@ from typing import TypeVar
 import numpy as np
 from tqdm.auto import tqdm
 
+from .decisions import decide
 from .decoding import decode_ids
-from .event_labeller import ModelEventLabeller, decide
+from .event_labeller import ModelEventLabeller
 from .labels import ids_to_spans
 from .sentences import sentence_spans
 from .tagger import ModelTagger

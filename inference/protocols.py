@@ -21,11 +21,18 @@ class WordTagger(Protocol):
 
 @runtime_checkable
 class EventLabeller(Protocol):
-    """Scores the event types of each text (a sentence or a short document)."""
+    """Scores the event types of each unit (a sentence or a short news item).
+
+    Scores, not decisions: every type gets a score in [0, 1], and
+    :func:`cronaca.inference.event_labeller.decide` turns them into labels with
+    ``thresholds`` (the labeller's own, or any a caller passes instead), so rules, the frozen
+    floor and fine-tuned models are scored and served by one path.
+    """
 
     name: str
     labels: Sequence[str]
+    thresholds: dict[str, float]
 
-    def event_scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        """For each text, ``{event_type: score in [0, 1]}`` of the types it predicts."""
+    def event_scores(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, float]]:
+        """For each text, ``{event_type: score in [0, 1]}`` for every type in ``labels``."""
         ...

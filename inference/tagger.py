@@ -22,8 +22,9 @@ from .settings import ModelSettings
 class ModelTagger:
     """Tags words with a token-classification model, window by window, in length-sorted batches."""
 
-    def __init__(self, model, tokenizer, settings: ModelSettings = ModelSettings(), name="model"):
-        self.model, self.tokenizer, self.settings, self.name = model, tokenizer, settings, name
+    def __init__(self, model, tokenizer, settings: ModelSettings | None = None, name="model"):
+        self.model, self.tokenizer, self.name = model, tokenizer, name
+        self.settings = settings or ModelSettings()
         self.labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
 
     @classmethod

@@ -164,10 +164,9 @@ class Fixed:
 
     def __init__(self, name, answers, thresholds=None):
         self.name, self.labels, self.answers, self.calls = name, list(EVENT_TYPES), answers, 0
-        if thresholds is not None:
-            self.thresholds = thresholds
+        self.thresholds = thresholds if thresholds is not None else dict.fromkeys(EVENT_TYPES, 0.5)
 
-    def event_scores(self, texts):
+    def event_scores(self, texts, batch_size=32):
         self.calls += 1
         return [dict(self.answers[text]) for text in texts]
 
@@ -225,20 +224,20 @@ def test_evaluate_events_writes_the_four_files_and_every_error(tmp_path: Path):
     assert saved == metrics
     assert saved["split"] == "dev" and saved["n_records"] == 4
     assert saved["n_unlabelled_left_out"] == 1
-    assert saved["n_records_per_scope"] == {"overall": 4, "news-in-brief": 3, "kind-wn": 1}
+    assert saved["n_records_per_scope"] == {"overall": 4, "news-in-brief": 3, "kind-wikinews": 1}
     overall = saved["labeller"]["overall"]
     # predicted: {E}, {}, {S}, {R, P}; gold: {E}, {P}, {}, {R}
     # micro: tp 2 (E, R), predicted 4, gold 3 -> P 1/2, R 2/3, F1 4/7
     assert overall["micro"]["f1"] == pytest.approx(4 / 7)
     assert saved["labeller"]["news-in-brief"]["n_records"] == 3
-    assert saved["labeller"]["kind-wn"]["per_type"][R]["f1"] == 1.0
+    assert saved["labeller"]["kind-wikinews"]["per_type"][R]["f1"] == 1.0
     assert set(overall["ci"]) >= {"micro", "macro", "event_vs_none", "per_type"}
     assert saved["labeller"]["n_errors"] == 3 and saved["compare"]["n_errors"] == 0
     paired = saved["paired_bootstrap"]
-    assert set(paired) == {"overall", "news-in-brief", "kind-wn"}
+    assert set(paired) == {"overall", "news-in-brief", "kind-wikinews"}
     assert paired["overall"]["macro_f1"]["difference"] < 0
     report = (tmp_path / "report.md").read_text()
-    assert "## fixed" in report and "### kind-wn (1 records)" in report
+    assert "## fixed" in report and "### kind-wikinews (1 records)" in report
     assert "paired bootstrap" in report and "| **event vs none** |" in report
 
     errors = [json.loads(line) for line in (tmp_path / "errors.jsonl").read_text().splitlines()]
@@ -252,7 +251,8 @@ def test_evaluate_events_writes_the_four_files_and_every_error(tmp_path: Path):
     assert last["gold"] == [R] and last["predicted"] == [P, R]
     assert last["false_positives"] == [P] and last["false_negatives"] == []
     assert last["scores"] == {R: 0.8, P: 0.6} and last["note"] == "clash"
-    assert last["text"] == "Scontri tra manifestanti e polizia." and last["source"] == "kind-wn"
+    assert last["text"] == "Scontri tra manifestanti e polizia."
+    assert last["source"] == "kind-wikinews"
     assert errors[0]["false_negatives"] == [P] and errors[0]["scores"] == {P: 0.4}
 
 

@@ -5,13 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from cronaca.training.corpora import CorpusError, shared_data_dir
-from cronaca.training.corpora import read_standoff_events
+from cronaca.training.corpora import CorpusError, read_standoff_events, shared_data_dir
 from cronaca.training.event_corpus import (
     EVENTS_DIR,
     FILES,
     KIND_FILE,
-    NEWS_FILE,
     WIKINEURAL_FILE,
     load_event_corpus,
 )

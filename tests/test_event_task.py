@@ -6,7 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cronaca.inference.event_labeller import ModelEventLabeller, decide, resolve_thresholds
+from cronaca.inference.decisions import decide, resolve_thresholds
+from cronaca.inference.event_labeller import ModelEventLabeller
 from cronaca.inference.labels import EVENT_TYPES
 from cronaca.inference.words import word_spans
 from cronaca.training.config import load_config
@@ -86,8 +87,9 @@ def test_event_classifier_trains_saves_and_labels_documents(tmp_path, tiny_model
     assert scores == sentences[1].scores  # a unit scores the same alone or inside a document
 
     # the saved model reloads by the documented transformers call and gives the same scores
-    import cronaca.inference.event_model  # noqa: F401
     from transformers import AutoModelForSequenceClassification
+
+    import cronaca.inference.event_model  # noqa: F401
 
     reloaded = AutoModelForSequenceClassification.from_pretrained(model_dir)
     again = ModelEventLabeller(

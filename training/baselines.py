@@ -893,10 +893,10 @@ class KeywordEventLabeller:
                 return reason
         return None
 
-    def event_scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        """For each text, ``{type: 1.0}`` of the types with at least one unblocked cue."""
+    def event_scores(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, float]]:
+        """For each text, every type's score: 1.0 with at least one unblocked cue, else 0.0."""
         out = []
         for text in texts:
             fired = {m.label for m in self.explain(text) if m.blocked is None}
-            out.append({label: 1.0 for label in self.labels if label in fired})
+            out.append({label: float(label in fired) for label in self.labels})
         return out

@@ -54,6 +54,8 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
+from cronaca.inference.decisions import decide
+from cronaca.inference.decisions import resolve_thresholds as inference_thresholds
 from cronaca.inference.labels import EVENT_TYPES
 from cronaca.inference.protocols import EventLabeller
 
@@ -62,9 +64,14 @@ from .corpora import Sentence
 from .evaluate import _ci, _floats, _multiplicities, _prf
 
 NONE = "none"
-SOURCES = {"news-in-brief": "nib-", "kind-wn": "WN_"}  # scope name -> record id prefix
+# scope name -> record id prefix, for records that do not carry meta["source"]
+SOURCES = {
+    "news-in-brief": "nib-",
+    "kind-wikinews": "WN_",
+    "kind-fic-adg": ("FIC_", "ADG_"),
+    "wikineural": "val:",
+}
 SCOPES = ("overall", *SOURCES)
-DEFAULT_THRESHOLD = 0.5
 
 
 # --- counting -----------------------------------------------------------------------------------
@@ -338,27 +345,21 @@ def resolve_thresholds(
     labels: Sequence[str] = EVENT_TYPES,
 ) -> dict[str, float]:
     """Per-type thresholds: ``thresholds`` (one number for all types, or a mapping over the
-    defaults), else the labeller's own ``thresholds`` attribute, else 0.5."""
+    rest), else the labeller's own ``thresholds``, else 0.5 (the one rule of inference)."""
     own = getattr(labeller, "thresholds", None) or {}
-    resolved = {label: float(own.get(label, DEFAULT_THRESHOLD)) for label in labels}
-    if isinstance(thresholds, int | float):
-        return dict.fromkeys(labels, float(thresholds))
-    unknown = set(thresholds or {}) - set(labels)
-    if unknown:
-        raise ValueError(f"thresholds for unknown event types {sorted(unknown)}")
-    return resolved | {label: float(v) for label, v in (thresholds or {}).items()}
+    return inference_thresholds(labels, {k: v for k, v in own.items() if k in labels}, thresholds)
 
 
 def predicted_sets(
     scores: Sequence[Mapping[str, float]], thresholds: Mapping[str, float]
 ) -> list[set[str]]:
-    """Each text's predicted set: the types whose score reaches their threshold."""
+    """Each text's predicted set: :func:`decide`, the rule the Predictor applies too."""
     out = []
     for i, row in enumerate(scores):
-        unknown = set(row) - set(thresholds)
-        if unknown:
-            raise ValueError(f"text {i}: scores for unknown event types {sorted(unknown)}")
-        out.append({label for label, score in row.items() if score >= thresholds[label]})
+        try:
+            out.append(set(decide(row, thresholds)))
+        except ValueError as error:
+            raise ValueError(f"text {i}: {error}") from None
     return out
 
 
@@ -379,10 +380,13 @@ def run_labeller(
     return scores, time.perf_counter() - started
 
 
-def source_of(record_id: str) -> str | None:
-    """``news-in-brief`` for ``nib-…`` ids, ``kind-wn`` for ``WN_…`` ids, else ``None``."""
+def source_of(record: Sentence) -> str | None:
+    """The record's source: ``meta["source"]`` as the corpus loader sets it, else read from
+    the id's prefix (``nib-…`` news, ``WN_…`` KIND Wikinews, ...), else ``None``."""
+    if record.meta.get("source"):
+        return record.meta["source"]
     for source, prefix in SOURCES.items():
-        if record_id.startswith(prefix):
+        if record.id.startswith(prefix):
             return source
     return None
 
@@ -390,8 +394,8 @@ def source_of(record_id: str) -> str | None:
 def _scope_indices(records: Sequence[Sentence]) -> dict[str, list[int]]:
     scopes = {"overall": list(range(len(records)))}
     for source in SOURCES:
-        scopes[source] = [i for i, r in enumerate(records) if source_of(r.id) == source]
-    return scopes
+        scopes[source] = [i for i, r in enumerate(records) if source_of(r) == source]
+    return {scope: ids for scope, ids in scopes.items() if ids}
 
 
 def error_records(
@@ -411,7 +415,7 @@ def error_records(
         error = {
             "labeller": name,
             "id": record.id,
-            "source": source_of(record.id),
+            "source": source_of(record),
             "gold": [t for t in EVENT_TYPES if t in g],
             "predicted": [t for t in EVENT_TYPES if t in p],
             "false_positives": [t for t in EVENT_TYPES if t in p - g],
@@ -634,8 +638,9 @@ def render_report(metrics: dict[str, Any]) -> str:
     lines = [
         f"# Event-type evaluation on {metrics['split']}",
         "",
-        f"{metrics['n_records']} records: {counts.get('news-in-brief', 0)} news items "
-        f"(`nib-`), {counts.get('kind-wn', 0)} KIND sentences (`WN_`). A type is predicted "
+        f"{metrics['n_records']} records: "
+        + ", ".join(f"{counts[s]} {s}" for s in SOURCES if s in counts)
+        + ". A type is predicted "
         "when its score reaches its threshold. Macro F1 averages the types whose F1 is defined "
         "(present in gold or predicted; `–` marks the others); event vs none scores "
         '"at least one type" per record. 95% percentile bootstrap intervals over records '

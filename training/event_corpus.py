@@ -30,8 +30,8 @@ from .corpora import (
     Sentence,
     read_conll,
     read_news_items,
-    read_wikineural,
     read_standoff_events,
+    read_wikineural,
     shared_data_dir,
     text_hash,
 )

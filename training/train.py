@@ -111,13 +111,17 @@ def save_model(
     (out / "scores.json").write_text(json.dumps(scores, indent=2) + "\n")
 
 
-def train(config: ExperimentConfig, resume: bool = False) -> dict:
-    """Fine-tune per ``config`` into ``config.output_dir``; returns the run's history."""
+def train(config: ExperimentConfig, resume: bool = False, records=None) -> dict:
+    """Fine-tune per ``config`` into ``config.output_dir``; returns the run's history.
+    ``records``: event tasks only, labelled records to use instead of the project's corpus
+    (a leave-one-source-out run)."""
     from accelerate.utils import set_seed
 
     set_seed(config.seed)
     if config.task == "ner":
-        from .ner_task import NerTask as Task
-    else:
-        from .event_task import EventTask as Task
-    return fit(Task(config), config, resume=resume)
+        from .ner_task import NerTask
+
+        return fit(NerTask(config), config, resume=resume)
+    from .event_task import EventTask
+
+    return fit(EventTask(config, records), config, resume=resume)

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from .event_candidates import (
     ARMED_CONFLICT,
-    deduplicate,
     dedup_key,
+    deduplicate,
     matching_cues,
     news_item_text,
     read_items,
@@ -98,8 +98,10 @@ def news_rows(items_path: Path, annotated: set[str], n_cued: int, n_random: int)
 
 
 def sentence_rows(sentences, split_of) -> list[dict]:
+    """Batch lines for corpus sentences; ``split_of(sentence_id, position, total)``."""
+    n = len(sentences)
     return [
-        {"id": s.id, "split": split_of(s.id, k), "text": s.text} for k, s in enumerate(sentences)
+        {"id": s.id, "split": split_of(s.id, k, n), "text": s.text} for k, s in enumerate(sentences)
     ]
 
 
@@ -111,30 +113,90 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
 
 
-def select_all(data_dir: Path, annotated: set[str], sizes: dict[str, tuple[int, int]]):
-    """``{source: rows}`` for the three wider sources, each ``(cued, random)`` as in ``sizes``."""
+# the sample labelled a second time, independently, for agreement (drawn from round two)
+AGREEMENT_SEED, AGREEMENT_SIZE = 29, 400
+
+# (cue-selected, random) sentences per source in round two, as annotated on 2026-12-02
+ROUND_TWO = {
+    "FIC_train": (300, 60),
+    "FIC_dev": (100, 20),
+    "ADG_train": (350, 60),
+    "ADG_dev": (100, 20),
+    "wikineural": (1500, 250),
+    "news": (1500, 250),
+}
+
+
+def sentence_sources(data_dir: Path) -> dict[str, list[dict]]:
+    """Batch lines of every KIND FIC/ADG and WikiNEuRal-it val sentence, by source name."""
     from .corpora import read_conll, read_wikineural
 
-    rng = random.Random(SEED)
     kind_dir = data_dir / "kind" / "evalita-2023"
-    kind: list[dict] = []
-    for stem in KIND_STEMS:
-        corpus = list(read_conll(kind_dir / f"{stem}.tsv"))
-        rows = sentence_rows(corpus, lambda sid, _k, n=len(corpus): kind_dev_split(sid, n))
-        n_cued, n_random = sizes[stem]
-        kind += _pick(rows, conflict_cue, n_cued, n_random, rng)
-    wiki = list(
-        read_wikineural(
-            data_dir / "wikineural-it" / f"{WIKINEURAL_STEM}.conllu", label_map={"MISC": None}
+    sources = {
+        stem: sentence_rows(
+            list(read_conll(kind_dir / f"{stem}.tsv")), lambda i, _k, n: kind_dev_split(i, n)
         )
-    )
-    rows = sentence_rows(wiki, lambda _sid, k, n=len(wiki): position_split(k, n))
-    n_cued, n_random = sizes["wikineural"]
-    news = news_rows(
-        data_dir / "news-in-brief-it" / "items-2025-12_2026-01.jsonl", annotated, *sizes["news"]
-    )
-    return {
-        "news": news,
-        "kind": kind,
-        "wikineural": _pick(rows, conflict_cue, n_cued, n_random, rng),
+        for stem in KIND_STEMS
     }
+    wiki = read_wikineural(
+        data_dir / "wikineural-it" / f"{WIKINEURAL_STEM}.conllu", label_map={"MISC": None}
+    )
+    sources["wikineural"] = sentence_rows(list(wiki), lambda _i, k, n: position_split(k, n))
+    return sources
+
+
+def round_two(data_dir: Path, annotated: set[str]) -> dict[str, list[dict]]:
+    """``{"news", "kind", "wikineural": rows}``: the seeded round-two selection."""
+    rng = random.Random(SEED)
+    sources = sentence_sources(data_dir)
+    kind = []
+    for stem in KIND_STEMS:
+        kind += _pick(sources[stem], conflict_cue, *ROUND_TWO[stem], rng)
+    wiki = _pick(sources["wikineural"], conflict_cue, *ROUND_TWO["wikineural"], rng)
+    items = data_dir / "news-in-brief-it" / "items-2025-12_2026-01.jsonl"
+    news = news_rows(items, annotated, *ROUND_TWO["news"])
+    return {"news": news, "kind": kind, "wikineural": wiki}
+
+
+def round_three(data_dir: Path, taken: set[str]) -> dict[str, list[dict]]:
+    """Every cue-matching KIND FIC/ADG and WikiNEuRal sentence that round two left: news had
+    given 1-3 % positives in round two, these sentences 15-25 %."""
+    sources = sentence_sources(data_dir)
+    kind = [r for stem in KIND_STEMS for r in sources[stem]]
+    return {
+        name: [r for r in rows if r["id"] not in taken and conflict_cue(r["text"])]
+        for name, rows in (("kind", kind), ("wikineural", sources["wikineural"]))
+    }
+
+
+def main(argv=None) -> None:
+    import argparse
+
+    from .corpora import shared_data_dir
+    from .event_candidates import DEFAULT_SEED, select_news_candidates
+
+    parser = argparse.ArgumentParser(description="Write the round-two and -three batches.")
+    parser.add_argument("--out", type=Path, required=True, help="scratch folder (not git)")
+    parser.add_argument("--data-dir", type=Path, default=None)
+    args = parser.parse_args(argv)
+    data = args.data_dir or shared_data_dir()
+    args.out.mkdir(parents=True, exist_ok=True)
+    items = read_items(data / "news-in-brief-it" / "items-2025-12_2026-01.jsonl")
+    first = {item_id for item_id, _ in select_news_candidates(items, seed=DEFAULT_SEED)}
+    two = round_two(data, first)
+    three = round_three(data, {r["id"] for rows in two.values() for r in rows})
+    agreement = random.Random(AGREEMENT_SEED).sample(
+        [r for rows in two.values() for r in rows], AGREEMENT_SIZE
+    )
+    write_jsonl(
+        args.out / "agreement.jsonl", [{"id": r["id"], "text": r["text"]} for r in agreement]
+    )
+    for round_name, chosen in (("r2", two), ("r3", three)):
+        for source, rows in chosen.items():
+            path = args.out / f"{round_name}-{source}.jsonl"
+            write_jsonl(path, [{"id": r["id"], "text": r["text"]} for r in rows])
+            print(f"wrote {path} ({len(rows)} records)")
+
+
+if __name__ == "__main__":
+    main()
