@@ -33,13 +33,13 @@ from cronaca.inference.decisions import decide
 from cronaca.inference.event_labeller import ModelEventLabeller
 from cronaca.inference.labels import EVENT_TYPES
 from cronaca.training.base_models import resolve_base_model
-from cronaca.training.baselines import KeywordEventLabeller
+from cronaca.training.baselines.frozen_floor import FrozenEncoderLabeller
+from cronaca.training.baselines.keywords import KeywordEventLabeller
 from cronaca.training.config import load_config
-from cronaca.training.evaluate_events import evaluate_events
-from cronaca.training.event_corpus import by_split, load_event_corpus
-from cronaca.training.event_task import f1_per_type, multi_hot
-from cronaca.training.frozen_floor import FrozenEncoderLabeller
-from cronaca.training.train import train
+from cronaca.training.data.event_corpus import by_split, load_event_corpus
+from cronaca.training.evaluation.event_harness import evaluate_events
+from cronaca.training.tasks.events import f1_per_type, multi_hot
+from cronaca.training.tasks.train import train
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "events.json"

@@ -48,7 +48,7 @@ def load_texts(data_dir: Path, n_sentences: int, mode: str, per_article: int, sp
     texts are; ``"tokens"``: the gold tokens joined by single spaces ("Fiat ."), which gives the
     pipeline's whitespace-based word grouping the gold words.
     """
-    from cronaca.training.corpora import read_conll
+    from cronaca.training.data.columns import read_conll
 
     sentences = list(read_conll(data_dir / "kind/evalita-2023/WN_test.tsv"))[:n_sentences]
     size = 1 if mode == "sentences" else per_article
@@ -151,7 +151,7 @@ def worker(args) -> None:
 
 
 def score(result: dict, words, gold) -> float:
-    from cronaca.training.evaluate import score_tags
+    from cronaca.training.evaluation.entities import score_tags
 
     predicted = [entities_to_tags(e, w) for e, w in zip(result["entities"], words)]
     return score_tags(gold, predicted)["strict"]["micro"]["f1"]

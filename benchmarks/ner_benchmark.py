@@ -25,10 +25,11 @@ from cronaca.inference.predictor import Predictor
 from cronaca.inference.tagger import ModelTagger
 from cronaca.training.base_models import resolve_base_model
 from cronaca.training.config import load_config
-from cronaca.training.corpora import shared_data_dir
-from cronaca.training.evaluate import evaluate, load_tagger, read_gold, score_tags
-from cronaca.training.ner_task import load_train_set
-from cronaca.training.train import train
+from cronaca.training.data.corpora import shared_data_dir
+from cronaca.training.evaluation.entities import score_tags
+from cronaca.training.evaluation.entity_harness import evaluate, load_tagger, read_gold
+from cronaca.training.tasks.ner import load_train_set
+from cronaca.training.tasks.train import train
 
 sys.path.insert(0, str(Path(__file__).parent))
 from ner_trainer_peer import predict_tags, train_peer  # noqa: E402

@@ -60,8 +60,8 @@ def main() -> None:
 
     from cronaca.inference.runtime import int8_layers
     from cronaca.inference.tagger import ModelTagger
-    from cronaca.training.corpora import read_conll
-    from cronaca.training.evaluate import score_tags
+    from cronaca.training.data.columns import read_conll
+    from cronaca.training.evaluation.entities import score_tags
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", required=True)

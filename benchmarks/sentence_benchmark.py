@@ -45,7 +45,7 @@ def splitters() -> dict:
 
 
 def articles(data_dir: Path, name: str, limit: int, per_article: int):
-    from cronaca.training.corpora import read_conll
+    from cronaca.training.data.columns import read_conll
 
     texts = [s.text for s in read_conll(data_dir / f"kind/evalita-2023/{name}.tsv")][:limit]
     for first in range(0, len(texts), per_article):

@@ -8,14 +8,16 @@ import pytest
 
 from cronaca.inference.protocols import WordTagger
 from cronaca.inference.words import detokenize, word_spans
-from cronaca.training.baselines import (
+from cronaca.training.baselines.gazetteer import (
     GazetteerBuilder,
     GazetteerTagger,
     read_kind_gazetteer,
     read_ucdp_actors,
 )
-from cronaca.training.corpora import Sentence, read_conll, shared_data_dir
-from cronaca.training.evaluate import score_tags
+from cronaca.training.data.columns import read_conll
+from cronaca.training.data.corpora import shared_data_dir
+from cronaca.training.data.records import Sentence
+from cronaca.training.evaluation.entities import score_tags
 
 KIND_DIR = shared_data_dir() / "kind" / "evalita-2023"
 GAZETTEERS = shared_data_dir() / "gazetteers"
@@ -217,7 +219,7 @@ def test_baseline_from_wn_train_scores_plausibly_on_wn_dev():
 def keyword_types(*texts: str) -> list[set[str]]:
     """The set of event types the keyword baseline gives each text."""
     from cronaca.inference.decisions import decide
-    from cronaca.training.baselines import KeywordEventLabeller
+    from cronaca.training.baselines.keywords import KeywordEventLabeller
 
     labeller = KeywordEventLabeller()
     return [set(decide(s, labeller.thresholds)) for s in labeller.event_scores(list(texts))]
@@ -226,7 +228,8 @@ def keyword_types(*texts: str) -> list[set[str]]:
 def test_keyword_labeller_is_an_event_labeller():
     from cronaca.inference.labels import EVENT_TYPES
     from cronaca.inference.protocols import EventLabeller
-    from cronaca.training.baselines import EVENT_CUES, KeywordEventLabeller
+    from cronaca.training.baselines.event_cues import EVENT_CUES
+    from cronaca.training.baselines.keywords import KeywordEventLabeller
 
     labeller = KeywordEventLabeller()
     assert isinstance(labeller, EventLabeller) and labeller.name == "keywords"
@@ -337,7 +340,7 @@ def test_commemorations_and_trials_do_not_fire():
 
 
 def test_explain_lists_every_cue_and_why_it_is_blocked():
-    from cronaca.training.baselines import KeywordEventLabeller
+    from cronaca.training.baselines.keywords import KeywordEventLabeller
 
     text = "Non ci sono stati bombardamenti, ma i manifestanti sono scesi in piazza."
     matches = KeywordEventLabeller().explain(text)

@@ -32,3 +32,14 @@ def test_unknown_keys_and_wrong_types_are_errors(tmp_path):
         load_config(None, overrides=["training.epochs=three"])
     with pytest.raises(ValueError, match="not key=value"):
         load_config(None, overrides=["training.epochs"])
+
+
+def test_list_items_are_checked_and_named():
+    with pytest.raises(ValueError, match=r"data\.train\[0\]: 1 is not a <class 'str'>"):
+        load_config(None, overrides=["data.train=[1,2]"])
+    with pytest.raises(ValueError, match="data.train: 'a.tsv' is not a list"):
+        load_config(None, overrides=["data.train=a.tsv"])
+    assert load_config(None, overrides=["data.train=[a.tsv,b.tsv]"]).data.train == [
+        "a.tsv",
+        "b.tsv",
+    ]

@@ -12,21 +12,11 @@ import pytest
 
 from cronaca.inference.labels import spans_to_tags, tags_to_spans
 from cronaca.inference.words import word_spans
-from cronaca.training.corpora import (
-    Corpus,
-    CorpusError,
-    Sentence,
-    corpus_summary,
-    read_conll,
-    read_corpus,
-    read_news_items,
-    read_spans_jsonl,
-    read_standoff_events,
-    read_wikineural,
-    sentences_by_id,
-    shared_data_dir,
-    text_hash,
-)
+from cronaca.training.data.columns import read_conll, read_wikineural
+from cronaca.training.data.corpora import corpus_summary, read_corpus, shared_data_dir
+from cronaca.training.data.news import read_news_items, read_standoff_events
+from cronaca.training.data.records import Corpus, CorpusError, Sentence, sentences_by_id, text_hash
+from cronaca.training.data.spans import read_spans_jsonl
 
 DATA = shared_data_dir()
 KIND_DIR = DATA / "kind" / "evalita-2023"

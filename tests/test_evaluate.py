@@ -14,18 +14,16 @@ from seqeval.scheme import IOB2
 from cronaca.inference.labels import bio_labels
 from cronaca.inference.protocols import WordTagger
 from cronaca.inference.words import detokenize
-from cronaca.training.corpora import Sentence
-from cronaca.training.evaluate import (
-    add_evaluate_arguments,
+from cronaca.training.cli import add_evaluate_arguments
+from cronaca.training.data.records import Sentence
+from cronaca.training.evaluation.entities import (
     bootstrap_ci,
     check_against_seqeval,
     entity_counts,
-    evaluate,
-    evaluate_command,
-    load_tagger,
     paired_bootstrap,
     score_tags,
 )
+from cronaca.training.evaluation.entity_harness import evaluate, evaluate_command, load_tagger
 
 # Three sentences; the second has gold that opens an entity with I- (as 16 tokens of WN_test do).
 TOKENS = [

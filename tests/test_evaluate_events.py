@@ -15,17 +15,19 @@ import pytest
 from cronaca.inference.labels import EVENT_TYPES
 from cronaca.inference.protocols import EventLabeller
 from cronaca.inference.words import word_spans
-from cronaca.training import evaluate_events as harness
-from cronaca.training.corpora import Sentence
-from cronaca.training.evaluate_events import (
-    add_evaluate_events_arguments,
-    bootstrap_events,
-    confusion_table,
+from cronaca.training.cli import add_evaluate_events_arguments
+from cronaca.training.data.records import Sentence
+from cronaca.training.evaluation import event_harness as harness
+from cronaca.training.evaluation.event_harness import (
     evaluate_events,
     evaluate_events_command,
     load_labeller,
-    paired_bootstrap_events,
     resolve_thresholds,
+)
+from cronaca.training.evaluation.events import (
+    bootstrap_events,
+    confusion_table,
+    paired_bootstrap_events,
     score_events,
 )
 
@@ -268,7 +270,7 @@ def test_a_threshold_argument_changes_the_predicted_sets(tmp_path: Path):
 
 
 def test_the_keyword_labeller_explains_its_errors(tmp_path: Path):
-    from cronaca.training.baselines import KeywordEventLabeller
+    from cronaca.training.baselines.keywords import KeywordEventLabeller
 
     records = [
         *RECORDS,
@@ -325,7 +327,8 @@ def test_a_model_directory_is_loaded_lazily_through_model_event_labeller(tmp_pat
 
 def test_the_module_imports_without_model_code():
     code = (
-        "import sys; import cronaca.training.evaluate_events, cronaca.training.baselines; "
+        "import sys; import cronaca.training.evaluation.event_harness, "
+        "cronaca.training.baselines.keywords, cronaca.training.baselines.gazetteer; "
         "assert 'cronaca.inference.event_labeller' not in sys.modules; "
         "assert 'torch' not in sys.modules"
     )

@@ -5,14 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from cronaca.training.corpora import CorpusError, read_standoff_events, shared_data_dir
-from cronaca.training.event_corpus import (
+from cronaca.training.data.corpora import shared_data_dir
+from cronaca.training.data.event_corpus import (
     EVENTS_DIR,
     FILES,
     KIND_FILE,
     WIKINEURAL_FILE,
     load_event_corpus,
 )
+from cronaca.training.data.news import read_standoff_events
+from cronaca.training.data.records import CorpusError
 
 pytestmark = pytest.mark.skipif(
     not (shared_data_dir() / "news-in-brief-it").is_dir(), reason="needs ../shared/data"

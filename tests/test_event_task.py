@@ -11,9 +11,9 @@ from cronaca.inference.event_labeller import ModelEventLabeller
 from cronaca.inference.labels import EVENT_TYPES
 from cronaca.inference.words import word_spans
 from cronaca.training.config import load_config
-from cronaca.training.corpora import Sentence
-from cronaca.training.event_task import EventTask, tune_thresholds
-from cronaca.training.loop import fit
+from cronaca.training.data.records import Sentence
+from cronaca.training.tasks.events import EventTask, tune_thresholds
+from cronaca.training.tasks.loop import fit
 
 TEXTS = [
     ("Raid aerei della coalizione su Hajin, dieci morti.", ["explosion_remote_violence"]),

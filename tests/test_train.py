@@ -7,7 +7,7 @@ import pytest
 
 from cronaca.inference.tagger import ModelTagger
 from cronaca.training.config import load_config
-from cronaca.training.train import train
+from cronaca.training.tasks.train import train
 
 TRAIN = [
     [
@@ -91,7 +91,7 @@ def test_same_seed_same_scores(config, tmp_path):
 
 
 def test_resume_continues_from_the_checkpoint(config, tmp_path, monkeypatch):
-    from cronaca.training import ner_task as train_module
+    from cronaca.training.tasks import ner as train_module
 
     straight = train(config(output_dir=str(tmp_path / "straight")))
     cfg = config(output_dir=str(tmp_path / "resumed"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cronaca.inference.words import detokenize, word_spans, words
-from cronaca.training.corpora import read_conll, shared_data_dir
+from cronaca.training.data.columns import read_conll
+from cronaca.training.data.corpora import shared_data_dir
 
 WN_TRAIN = shared_data_dir() / "kind" / "evalita-2023" / "WN_train.tsv"
 

@@ -1,10 +1,16 @@
-"""The ``cronaca`` command line: one entry point, one sub-command per capability."""
+"""The ``cronaca`` command line: one entry point, one sub-command per capability.
+
+Every argument parser of the training side is defined here, the annotation tools' too
+(:func:`run_tool`, behind ``python -m cronaca.training.data.TOOL``), so a command's options are
+read in one place; the modules behind the commands take parsed arguments.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable]] = {}
 
@@ -50,12 +56,14 @@ def _data_arguments(parser: argparse.ArgumentParser) -> None:
         default="repair",
         help="what to do with an I- tag that opens an entity (default: repair)",
     )
+    _drop_label_argument(
+        parser, "map an entity type outside PER/ORG/LOC to O, counted in the report"
+    )
+
+
+def _drop_label_argument(parser: argparse.ArgumentParser, help: str) -> None:
     parser.add_argument(
-        "--drop-label",
-        action="append",
-        default=[],
-        metavar="TYPE",
-        help="map an entity type outside PER/ORG/LOC to O, counted in the report (e.g. MISC)",
+        "--drop-label", action="append", default=[], metavar="TYPE", help=f"{help} (e.g. MISC)"
     )
 
 
@@ -63,7 +71,8 @@ def _data_arguments(parser: argparse.ArgumentParser) -> None:
     "data", "validate corpus files and print their sentence and entity counts", _data_arguments
 )
 def data(args: argparse.Namespace) -> int:
-    from .corpora import CorpusError, corpus_summary
+    from .data.corpora import corpus_summary
+    from .data.records import CorpusError
 
     try:
         for path in args.paths:
@@ -94,50 +103,115 @@ def _train_arguments(parser: argparse.ArgumentParser) -> None:
 @command("train", "fine-tune a model from a YAML config", _train_arguments)
 def train(args: argparse.Namespace) -> int:
     from .config import load_config
-    from .train import train as run_training
+    from .tasks.train import SCORE_NAMES
+    from .tasks.train import train as run_training
 
     config = load_config(args.config, args.profile, args.overrides)
     result = run_training(config, resume=args.resume)
     print(
-        f"best dev strict micro-F1 {result['best_dev_score']:.4f}; "
+        f"best dev {SCORE_NAMES[config.task]} {result['best_dev_score']:.4f}; "
         f"model in {config.output_dir}/model"
     )
     return 0
 
 
-def _evaluate_arguments(parser: argparse.ArgumentParser) -> None:
-    from .evaluate import add_evaluate_arguments
+def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--split",
+        type=Path,
+        default=None,
+        help="the corpus to score on (.tsv, .conllu, .jsonl); gold is scored raw "
+        "(default: KIND WN_dev.tsv in the shared data folder)",
+    )
+    parser.add_argument(
+        "--tagger",
+        default="gazetteer",
+        metavar="SPEC",
+        help="'gazetteer' (the rule baseline; 'gazetteer:train,ucdp,kind' picks its sources) "
+        "or a model directory (default: gazetteer)",
+    )
+    parser.add_argument("--compare", metavar="SPEC", help="a second tagger, compared pairwise")
+    parser.add_argument(
+        "--train",
+        type=Path,
+        nargs="+",
+        default=None,
+        metavar="PATH",
+        help="training corpora for the gazetteer's entity strings (default: KIND WN_train.tsv)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="output folder (default: runs/eval/SPLIT-TAGGER)"
+    )
+    _bootstrap_arguments(parser)
+    parser.add_argument(
+        "--batch-size", type=int, default=256, help="sentences per tagger call (256)"
+    )
+    parser.add_argument("--device", default="auto", help="for model taggers: auto, cpu, cuda…")
+    _drop_label_argument(parser, "map a gold entity type outside PER/ORG/LOC to O")
 
-    add_evaluate_arguments(parser)
+
+def _bootstrap_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (1000)"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (0)")
 
 
-@command(
-    "evaluate",
-    "score a tagger (the gazetteer baseline or a model directory) on a split",
-    _evaluate_arguments,
-)
+def add_evaluate_events_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--split",
+        choices=("train", "dev", "test"),
+        default="dev",
+        help="the split of the project's event corpus to score on (default: dev)",
+    )
+    parser.add_argument(
+        "--labeller",
+        default="keywords",
+        metavar="SPEC",
+        help="'keywords' (the rule baseline) or a model directory (default: keywords)",
+    )
+    parser.add_argument("--compare", metavar="SPEC", help="a second labeller, compared pairwise")
+    parser.add_argument(
+        "--out", type=Path, help="output folder (default: runs/eval/events-SPLIT-NAME)"
+    )
+    _bootstrap_arguments(parser)
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="one decision threshold for every type of --labeller (default: its own, else 0.5)",
+    )
+    parser.add_argument("--batch-size", type=int, default=256, help="texts per labeller call")
+    parser.add_argument("--device", default="auto", help="for model labellers: auto, cpu, cuda…")
+    parser.add_argument(
+        "--events-dir",
+        type=Path,
+        help="the stand-off event label files (default: data/events of the repository)",
+    )
+    parser.add_argument("--data-dir", type=Path, default=None, help="the shared data folder")
+
+
 def evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate_command
-
+    """``cronaca evaluate`` and ``cronaca evaluate-events``: the harness of the command, imported
+    only when it runs (model code stays unloaded for ``cronaca data``)."""
+    if args.command == "evaluate":
+        from .evaluation.entity_harness import evaluate_command
+    else:
+        from .evaluation.event_harness import evaluate_events_command as evaluate_command
     return evaluate_command(args)
 
 
-def _evaluate_events_arguments(parser: argparse.ArgumentParser) -> None:
-    from .evaluate_events import add_evaluate_events_arguments
-
-    add_evaluate_events_arguments(parser)
-
-
-@command(
+command(
+    "evaluate",
+    "score a tagger (the gazetteer baseline or a model directory) on a split",
+    add_evaluate_arguments,
+)(evaluate)
+command(
     "evaluate-events",
     "score an event-type labeller (the keyword baseline or a model directory) on a split of "
     "the project's event corpus",
-    _evaluate_events_arguments,
-)
-def evaluate_events(args: argparse.Namespace) -> int:
-    from .evaluate_events import evaluate_events_command
-
-    return evaluate_events_command(args)
+    add_evaluate_events_arguments,
+)(evaluate)
 
 
 def _predict_arguments(parser: argparse.ArgumentParser) -> None:
@@ -218,6 +292,57 @@ def run(args: argparse.Namespace) -> int:
     from .main_job import main_job
 
     return main_job(profile=args.profile, data_dir=args.data_dir)
+
+
+# --- the annotation tools: ``python -m cronaca.training.data.TOOL`` ------------------------------
+
+
+def _event_candidates_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--items", help="news-in-brief-it JSONL")
+    parser.add_argument("--out", required=True, help="scratch folder for the batches (not git)")
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--negatives", type=int)
+    parser.add_argument("--batch-size", type=int)
+
+
+def _wider_candidates_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, required=True, help="scratch folder (not git)")
+    parser.add_argument("--data-dir", type=Path, default=None)
+
+
+def _event_import_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="command", required=True)
+    imported = sub.add_parser("import", help="annotators' label files -> data/events stand-off")
+    imported.add_argument("labels_dir", type=Path)
+    imported.add_argument("--data-dir", type=Path)
+    sub.add_parser("stats", help="counts per label, source and split (Markdown)")
+
+
+TOOLS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "event_candidates": (
+        "Write annotation batches of event-type candidates from news-in-brief-it.",
+        _event_candidates_arguments,
+    ),
+    "wider_candidates": (
+        "Write the round-two and -three batches.",
+        _wider_candidates_arguments,
+    ),
+    "event_import": (
+        "Annotators' label files into the stand-off files of ``data/events``, and their counts.",
+        _event_import_arguments,
+    ),
+}
+
+
+def run_tool(name: str, function: Callable, argv: list[str] | None = None, **defaults) -> None:
+    """Parse an annotation tool's arguments and call ``function(args)``. The tool passes its
+    own function and ``defaults`` (the values it owns, such as its seed), so this module never
+    imports a tool: ``python -m`` runs the tool, which calls back here."""
+    description, arguments = TOOLS[name]
+    parser = argparse.ArgumentParser(description=description)
+    arguments(parser)
+    parser.set_defaults(**defaults)
+    function(parser.parse_args(argv))
 
 
 def build_parser() -> argparse.ArgumentParser:

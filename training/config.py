@@ -30,7 +30,6 @@ class DataConfig:
     dev: list[str] = field(default_factory=list)  # model selection and thresholds: never WN_test
     silver: list[str] = field(default_factory=list)  # noisy extra training data (WikiNEuRal)
     silver_weight: float = 1.0  # share of silver sentences sampled per epoch, relative to gold
-    events: list[str] = field(default_factory=list)  # stand-off event annotation files
     drop_labels: list[str] = field(default_factory=lambda: ["MISC"])  # mapped to O, counted
     max_train_sentences: int | None = None  # a quick profile's subsample (seeded)
     max_dev_sentences: int | None = None
@@ -125,11 +124,22 @@ def _build(cls, values: dict[str, Any], where: str):
 
 
 def _coerce(hint, value, key: str):
-    """Check a leaf value against its annotation; ints are accepted where floats are expected."""
+    """Check a leaf value against its annotation; ints are accepted where floats are expected,
+    and every item of a list is checked against the list's item type (``data.train=[1, 2]``
+    is an error naming ``data.train[0]``)."""
     origin = typing.get_origin(hint)
+    if origin is list:
+        if not isinstance(value, list):
+            raise ValueError(f"{key}: {value!r} is not a {hint}")
+        (item_hint,) = typing.get_args(hint) or (Any,)
+        if item_hint is Any:
+            return value
+        return [_coerce(item_hint, item, f"{key}[{i}]") for i, item in enumerate(value)]
     options = typing.get_args(hint) if origin in (typing.Union, types.UnionType) else (hint,)
     for option in options:
         base = typing.get_origin(option) or option
+        if base is list and isinstance(value, list):
+            return _coerce(option, value, key)
         if option is type(None) and value is None:
             return None
         if base is float and isinstance(value, int | float | str) and not isinstance(value, bool):

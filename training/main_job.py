@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .base_models import DEFAULT_BASE_MODEL, resolve_base_model
 from .config import load_config
-from .corpora import corpus_summary, shared_data_dir
+from .data.corpora import corpus_summary, shared_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 KIND_FILES = [
@@ -46,8 +46,8 @@ def validate_corpora(data_dir: Path) -> None:
 
 
 def entities_step(profile: str, data_dir: Path, out: Path) -> Path:
-    from .evaluate import evaluate, load_tagger, read_gold
-    from .train import train
+    from .evaluation.entity_harness import evaluate, load_tagger, read_gold
+    from .tasks.train import train
 
     config = load_config(ROOT / "configs" / "ner-kind.yaml", profile)
     config.data.dir = str(data_dir)
@@ -65,9 +65,9 @@ def entities_step(profile: str, data_dir: Path, out: Path) -> Path:
 
 
 def events_step(profile: str, data_dir: Path, out: Path) -> Path:
-    from .evaluate_events import evaluate_events, load_labeller
-    from .event_corpus import by_split, load_event_corpus
-    from .train import train
+    from .data.event_corpus import by_split, load_event_corpus
+    from .evaluation.event_harness import evaluate_events, load_labeller
+    from .tasks.train import train
 
     config = load_config(ROOT / "configs" / "events.yaml", profile)
     config.data.dir = str(data_dir)

@@ -6,7 +6,7 @@ saw neither the first labels nor each other's). Agreement is reported per type a
 kappa, and overall as the macro-F1 of one annotation scored against the other: the ceiling
 a model can be expected to reach on this data.
 
-    python -m cronaca.training.agreement
+    python -m cronaca.training.data.agreement
 """
 
 from __future__ import annotations

@@ -13,11 +13,11 @@ from cronaca.inference.labels import bio_labels, label_maps
 from cronaca.inference.settings import ModelSettings
 from cronaca.inference.tagger import ModelTagger
 
-from .config import ExperimentConfig
-from .corpora import Sentence
-from .evaluate import score_tags
+from ..config import ExperimentConfig
+from ..data.records import Sentence
+from ..evaluation.entities import score_tags
+from .common import load_base, load_files, save_model, subsample
 from .loop import Example
-from .train import load_base, load_files, save_model, subsample
 
 
 def encode_examples(

@@ -1,6 +1,6 @@
 """The second round of event-type candidates: sources beyond six weeks of Wikinews and news.
 
-The first round (:mod:`cronaca.training.event_candidates`) left every type short of 300
+The first round (:mod:`.event_candidates`) left every type short of 300
 positives and battle at 72. This round widens the corpus, reproducibly (seed 13), and again
 only chooses what annotators read; it never assigns a label:
 
@@ -14,31 +14,35 @@ only chooses what annotators read; it never assigns a label:
 
 Held out and never selected: KIND ``WN_test`` and WikiNEuRal-it ``test``.
 
-Splits (fixed, never random: a story or an article must not straddle two splits):
-news by date as before; KIND ``*_train`` -> train, ``*_dev`` halves -> dev/test;
-WikiNEuRal ``val`` by position: first 70 % train, next 15 % dev, last 15 % test.
+Splits (fixed, never random: a story or an article must not straddle two splits) are the
+rules of :mod:`.splits`: news by date as before; KIND ``*_train`` -> train, ``*_dev`` halves ->
+dev/test; WikiNEuRal ``val`` by position: first 70 % train, next 15 % dev, last 15 % test.
+
+    python -m cronaca.training.data.wider_candidates --out /tmp/annot2
 """
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from pathlib import Path
 
+from .columns import read_conll, read_wikineural
+from .corpora import shared_data_dir
 from .event_candidates import (
     ARMED_CONFLICT,
+    DEFAULT_SEED,
     dedup_key,
     deduplicate,
     matching_cues,
     news_item_text,
     read_items,
-    split_for,
+    select_news_candidates,
 )
+from .files import write_jsonl
+from .splits import KIND_STEMS, WIKINEURAL_STEM, kind_dev_split, position_split, split_for
 
 SEED = 13
-KIND_STEMS = ("FIC_train", "FIC_dev", "ADG_train", "ADG_dev")
-WIKINEURAL_STEM = "val"
 
 # Riots and ground fighting are the types the first round found least: look for them first.
 RIOT_OR_CLASH = re.compile(
@@ -52,20 +56,6 @@ HISTORY_CONFLICT = re.compile(
     r"|tumult|massacr|eccidi|stermin|deport|armistizi|trattato di pace|resa\b|capitol",
     re.IGNORECASE,
 )
-
-
-def position_split(index: int, total: int) -> str:
-    """WikiNEuRal val: articles are contiguous, so cut by position (leaks at most one)."""
-    if index < total * 0.70:
-        return "train"
-    return "dev" if index < total * 0.85 else "test"
-
-
-def kind_dev_split(sentence_id: str, n_sentences: int) -> str:
-    stem, _, index = sentence_id.partition(":")
-    if stem.endswith("_train"):
-        return "train"
-    return "dev" if int(index) < n_sentences // 2 else "test"
 
 
 def _pick(rows: list[dict], wanted, n_cued: int, n_random: int, rng: random.Random) -> list[dict]:
@@ -109,10 +99,6 @@ def conflict_cue(text: str) -> bool:
     return bool(matching_cues(text) or ARMED_CONFLICT.search(text) or HISTORY_CONFLICT.search(text))
 
 
-def write_jsonl(path: Path, rows: list[dict]) -> None:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-
-
 # the sample labelled a second time, independently, for agreement (drawn from round two)
 AGREEMENT_SEED, AGREEMENT_SIZE = 29, 400
 
@@ -129,8 +115,6 @@ ROUND_TWO = {
 
 def sentence_sources(data_dir: Path) -> dict[str, list[dict]]:
     """Batch lines of every KIND FIC/ADG and WikiNEuRal-it val sentence, by source name."""
-    from .corpora import read_conll, read_wikineural
-
     kind_dir = data_dir / "kind" / "evalita-2023"
     sources = {
         stem: sentence_rows(
@@ -169,16 +153,9 @@ def round_three(data_dir: Path, taken: set[str]) -> dict[str, list[dict]]:
     }
 
 
-def main(argv=None) -> None:
-    import argparse
-
-    from .corpora import shared_data_dir
-    from .event_candidates import DEFAULT_SEED, select_news_candidates
-
-    parser = argparse.ArgumentParser(description="Write the round-two and -three batches.")
-    parser.add_argument("--out", type=Path, required=True, help="scratch folder (not git)")
-    parser.add_argument("--data-dir", type=Path, default=None)
-    args = parser.parse_args(argv)
+def main(args) -> None:
+    """Write the round-two and -three batches and the agreement sample into ``args.out``
+    (``--out``, ``--data-dir``, as :func:`cronaca.training.cli.run_tool` parses them)."""
     data = args.data_dir or shared_data_dir()
     args.out.mkdir(parents=True, exist_ok=True)
     items = read_items(data / "news-in-brief-it" / "items-2025-12_2026-01.jsonl")
@@ -198,5 +175,7 @@ def main(argv=None) -> None:
             print(f"wrote {path} ({len(rows)} records)")
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # the arguments are parsed where all of cronaca's are
+    from cronaca.training.cli import run_tool
+
+    run_tool("wider_candidates", main)

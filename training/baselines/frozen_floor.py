@@ -95,7 +95,7 @@ class FrozenEncoderLabeller:
     def from_base(cls, path: str, labels: Sequence[str]) -> FrozenEncoderLabeller:
         from transformers import AutoModel, AutoTokenizer
 
-        from .train import quiet_load_report
+        from ..tasks.common import quiet_load_report
 
         with quiet_load_report():  # the encoder alone: no pooler, as e5 was trained
             encoder = AutoModel.from_pretrained(path, add_pooling_layer=False)
@@ -110,7 +110,7 @@ class FrozenEncoderLabeller:
     def fit(self, train, dev) -> FrozenEncoderLabeller:
         """Fit on ``train`` records, choose thresholds on ``dev`` records (``.text``,
         ``.events``)."""
-        from .event_task import multi_hot, tune_thresholds
+        from ..tasks.events import multi_hot, tune_thresholds
 
         x = self.embeddings([r.text for r in train])
         y = np.asarray([multi_hot(r.events, self.labels) for r in train])

@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 from cronaca.inference.batching import budget_batches
 from cronaca.inference.runtime import cpu_has_bf16
 
-from .config import ExperimentConfig
+from ..config import ExperimentConfig
 
 
 @dataclass

@@ -1,14 +1,5 @@
-"""Fine-tuning from a YAML config: what every task shares, and the entry point.
-
-The loop itself is :mod:`cronaca.training.loop`; the tasks are :mod:`.ner_task` (entities)
-and :mod:`.event_task` (event types). Output directory of a run:
-
-    model/            the best model: a standard HF directory (config.json with id2label,
-                      model.safetensors, tokenizer files) + cronaca.json (inference settings:
-                      windows, decoding, per-type thresholds) + training_config.yaml + scores.json
-    checkpoint/       the latest training state (model, optimiser, scheduler, RNG, progress)
-    history.json      loss and dev scores per epoch
-"""
+"""What the entity and event-type tasks share: reading the training files, subsampling,
+loading the base encoder with a new head, and saving the best model."""
 
 from __future__ import annotations
 
@@ -22,28 +13,27 @@ import yaml
 
 from cronaca.inference.settings import ModelSettings
 
-from .base_models import resolve_base_model
-from .config import ExperimentConfig, to_dict
-from .corpora import Sentence, read_corpus, shared_data_dir
-from .loop import fit
-
-HELD_OUT = "WN_test"  # KIND's held-out benchmark: never trained or tuned on
+from ..base_models import resolve_base_model
+from ..config import ExperimentConfig, to_dict
+from ..data.corpora import read_corpus, shared_data_dir
+from ..data.records import Sentence
+from ..data.splits import is_held_out
 
 
 def load_files(files: Sequence[str], config: ExperimentConfig) -> list[Sentence]:
     """Read corpus files named relative to the data folder (or absolute)."""
     data_dir = Path(config.data.dir) if config.data.dir else shared_data_dir()
+    # dropped labels (MISC) become O in every format: column files and span exports alike
     label_map = {label: None for label in config.data.drop_labels} or None
     sentences: list[Sentence] = []
     for name in files:
         path = Path(name) if Path(name).is_absolute() else data_dir / name
-        if path.stem.startswith(HELD_OUT):
+        if is_held_out(path.stem):
             raise ValueError(
-                f"{path}: {HELD_OUT} is the held-out benchmark; never train or tune on it"
+                f"{path}: a held-out benchmark file (KIND WN_test, WikiNEuRal-it test); "
+                "never train or tune on it"
             )
-        columns = path.suffix.lower() in (".tsv", ".conllu")
-        options = {"label_map": label_map} if columns and label_map else {}
-        sentences.extend(read_corpus(path, **options))
+        sentences.extend(read_corpus(path, label_map=label_map))
     return sentences
 
 
@@ -109,19 +99,3 @@ def save_model(
     settings.save(out)
     (out / "training_config.yaml").write_text(yaml.safe_dump(to_dict(config), sort_keys=False))
     (out / "scores.json").write_text(json.dumps(scores, indent=2) + "\n")
-
-
-def train(config: ExperimentConfig, resume: bool = False, records=None) -> dict:
-    """Fine-tune per ``config`` into ``config.output_dir``; returns the run's history.
-    ``records``: event tasks only, labelled records to use instead of the project's corpus
-    (a leave-one-source-out run)."""
-    from accelerate.utils import set_seed
-
-    set_seed(config.seed)
-    if config.task == "ner":
-        from .ner_task import NerTask
-
-        return fit(NerTask(config), config, resume=resume)
-    from .event_task import EventTask
-
-    return fit(EventTask(config, records), config, resume=resume)

@@ -29,11 +29,11 @@ from cronaca.inference.event_labeller import ModelEventLabeller, unit_texts
 from cronaca.inference.labels import label_maps
 from cronaca.inference.settings import ModelSettings
 
-from .config import ExperimentConfig
-from .corpora import Sentence
-from .event_corpus import by_split, load_event_corpus
+from ..config import ExperimentConfig
+from ..data.event_corpus import by_split, load_event_corpus
+from ..data.records import Sentence
+from .common import load_base, save_model, subsample
 from .loop import Example
-from .train import load_base, save_model, subsample
 
 MAX_POS_WEIGHT = 10.0  # a rare type's positives weigh at most this many negatives
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.05), 2)
