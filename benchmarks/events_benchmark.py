@@ -5,12 +5,15 @@ In one run, on the corpus's fixed splits:
 1. the keyword baseline;
 2. the frozen-encoder floor (mean-pooled e5 embeddings + one logistic regression per type,
    thresholds on dev);
-3. the fine-tuned model, mean-pooling head (``configs/events.yaml``, profile ``full``);
-4. the same recipe with the ``[CLS]`` + pooler head (``pooling=cls_pooler``), same seed;
+3. the fine-tuned model, mean-pooling head started from a linear probe (``configs/events.yaml``,
+   profile ``full``);
+4. the same recipe without the probe start (``training.probe_init=false``), and with the
+   ``[CLS]`` + pooler head (``pooling=cls_pooler``, random head), same seed;
 5. the quick profile (the README's first command) against the keywords;
 6. the unit: dev macro-F1 of the model reading each record whole vs sentence by sentence;
 7. leave-one-source-out: the floor re-fitted without each source and the keywords, scored on
-   that source (and the model too with ``--loso-model``: one training run per source).
+   that source (and the model too with ``--loso-model``: one training run per source, of the
+   ``--loso-profile``, ``full`` by default).
 
 Paired bootstrap over records for every comparison. Writes ``OUT/*/`` reports and the
 headline figures into ``benchmarks/results/events.json``.
@@ -137,6 +140,7 @@ def main() -> None:
     parser.add_argument("--out", default="runs/bench-events")
     parser.add_argument("--set", dest="overrides", action="append", default=[])
     parser.add_argument("--loso-model", action="store_true")
+    parser.add_argument("--loso-profile", default="full", choices=("quick", "full"))
     args = parser.parse_args()
     out = Path(args.out)
     started = time.perf_counter()
@@ -149,15 +153,26 @@ def main() -> None:
     floor = FrozenEncoderLabeller.from_base(base, EVENT_TYPES).fit(splits["train"], splits["dev"])
     print(f"floor fitted at {time.perf_counter() - started:.0f} s", flush=True)
     model = trained(args.overrides, "full", str(out / "mean"))
-    pooler = trained([*args.overrides, "pooling=cls_pooler"], "full", str(out / "pooler"))
+    no_probe = trained(
+        [*args.overrides, "training.probe_init=false"], "full", str(out / "no-probe")
+    )
+    pooler = trained(
+        [*args.overrides, "pooling=cls_pooler", "training.probe_init=false"],
+        "full",
+        str(out / "pooler"),
+    )
     quick = trained([], "quick", str(out / "quick"))
 
-    model, pooler, quick, floor = (Memo(x) for x in (model, pooler, quick, floor))
+    model, no_probe, pooler, quick, floor = (
+        Memo(x) for x in (model, no_probe, pooler, quick, floor)
+    )
     keywords = Memo(keywords)
     runs = {
         "model_vs_keywords": evaluate_events(model, test, out / "model-vs-keywords", keywords),
         "model_vs_floor": evaluate_events(model, test, out / "model-vs-floor", floor),
         "mean_vs_pooler": evaluate_events(model, test, out / "mean-vs-pooler", pooler),
+        "probe_vs_no_probe": evaluate_events(model, test, out / "probe-vs-none", no_probe),
+        "no_probe_vs_pooler": evaluate_events(no_probe, test, out / "no-probe-vs-pooler", pooler),
         "quick_vs_keywords": evaluate_events(quick, test, out / "quick-vs-keywords", keywords),
     }
     loso_model = None
@@ -165,7 +180,7 @@ def main() -> None:
 
         def loso_model(source, rest):
             kept = rest["train"] + rest["dev"]
-            return trained(args.overrides, "full", str(out / "loso" / source), kept)
+            return trained(args.overrides, args.loso_profile, str(out / "loso" / source), kept)
 
     loso = leave_one_source_out(records, base, loso_model)
     main_run = runs["model_vs_keywords"]
@@ -185,6 +200,9 @@ def main() -> None:
         "model_minus_floor_ci": paired(runs["model_vs_floor"])["ci"],
         "pooler_macro_f1": macro(runs["mean_vs_pooler"], "compare"),
         "mean_minus_pooler_ci": paired(runs["mean_vs_pooler"])["ci"],
+        "no_probe_macro_f1": macro(runs["probe_vs_no_probe"], "compare"),
+        "probe_minus_no_probe_ci": paired(runs["probe_vs_no_probe"])["ci"],
+        "no_probe_minus_pooler_ci": paired(runs["no_probe_vs_pooler"])["ci"],
         "quick_macro_f1": macro(runs["quick_vs_keywords"], "labeller"),
         "quick_keywords_macro_f1": macro(runs["quick_vs_keywords"], "compare"),
         "dev_unit": unit_comparison(model.inner, splits["dev"]),
@@ -192,6 +210,7 @@ def main() -> None:
         "loso_floor_min_margin_over_keywords": min(margins),
         # None without --loso-model (one training run per source)
         "loso_min_margin_over_keywords": min(model_margins) if model_margins else None,
+        "loso_model_profile": args.loso_profile if args.loso_model else None,
         "per_source_test_macro_f1": {
             scope: main_run["labeller"][scope]["macro"]["f1"]
             for scope in main_run["n_records_per_scope"]

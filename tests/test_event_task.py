@@ -75,7 +75,8 @@ def test_event_classifier_trains_saves_and_labels_documents(tmp_path, tiny_model
     config_json = json.loads((model_dir / "config.json").read_text())
     assert config_json["model_type"] == "cronaca_bert_mean_pooling"  # e5's own pooling
 
-    labeller = ModelEventLabeller.from_pretrained(model_dir, device="cpu")
+    # fp32: on CPUs with bf16 "auto" would score in bf16, and the reload below is fp32
+    labeller = ModelEventLabeller.from_pretrained(model_dir, device="cpu", precision="fp32")
     document = TEXTS[0][0] + "\n" + TEXTS[1][0]
     (sentences, empty) = labeller.sentence_events([document, ""])
     assert empty == [] and len(sentences) == 2
@@ -97,6 +98,28 @@ def test_event_classifier_trains_saves_and_labels_documents(tmp_path, tiny_model
     )
     (same,) = again.event_scores([TEXTS[1][0]])
     assert all(abs(same[t] - scores[t]) < 1e-5 for t in EVENT_TYPES)
+
+
+def test_probe_start_fits_the_training_windows_before_any_update(tiny_model_dir):
+    records = [record(i, t, labels, "train") for i, (t, labels) in enumerate(TEXTS * 4)]
+    records += [record(100 + i, t, labels, "dev") for i, (t, labels) in enumerate(TEXTS)]
+    settings = {
+        "task": "events",
+        "base_model": str(tiny_model_dir),
+        "labels": list(EVENT_TYPES),
+        "training.probe_init": True,
+    }
+    config = load_config(None, overrides=[f"{k}={json.dumps(v)}" for k, v in settings.items()])
+    task = EventTask(config, records)
+    labeller = task.labeller(task.model)
+    scores = labeller.event_scores([r.text for r in records[:6]])
+    predicted = [{t for t, p in row.items() if p >= 0.5} for row in scores]
+    # a random head would get these wrong; the probe's weights reproduce the training labels
+    assert predicted == [set(r.events) for r in records[:6]]
+    with pytest.raises(ValueError, match="probe_init"):
+        load_config(
+            None, overrides=["task=events", "pooling=cls_pooler", "training.probe_init=true"]
+        )
 
 
 def test_decide_applies_thresholds_and_refuses_unknown_types():

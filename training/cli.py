@@ -318,6 +318,25 @@ def _event_import_arguments(parser: argparse.ArgumentParser) -> None:
     sub.add_parser("stats", help="counts per label, source and split (Markdown)")
 
 
+def _entity_candidates_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, help="scratch folder for the batches (not git)")
+    parser.add_argument("--events", help="the event corpus's news stand-off file")
+    parser.add_argument("--items", help="news-in-brief-it JSONL")
+    parser.add_argument("--seed", type=int)
+
+
+def _entity_import_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="resolve an annotator's mentions; list every problem")
+    check.add_argument("files", type=Path, nargs="+")
+    imported = sub.add_parser("import", help="annotators' files -> data/entities stand-off")
+    imported.add_argument("files", type=Path, nargs="+")
+    imported.add_argument("--out", type=Path, help="stand-off file to write")
+    agree = sub.add_parser("agreement", help="exact-span F1 and per-type F1 of two annotations")
+    agree.add_argument("first", type=Path)
+    agree.add_argument("second", type=Path)
+
+
 TOOLS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "event_candidates": (
         "Write annotation batches of event-type candidates from news-in-brief-it.",
@@ -330,6 +349,14 @@ TOOLS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "event_import": (
         "Annotators' label files into the stand-off files of ``data/events``, and their counts.",
         _event_import_arguments,
+    ),
+    "entity_candidates": (
+        "Write annotation batches of news items for the entity corpus.",
+        _entity_candidates_arguments,
+    ),
+    "entity_import": (
+        "Annotators' mention lists -> character spans (check, import, agreement).",
+        _entity_import_arguments,
     ),
 }
 

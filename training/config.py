@@ -55,6 +55,9 @@ class TrainingConfig:
     max_grad_norm: float = 1.0
     freeze_word_embeddings: bool = True  # 96 M of 118 M parameters; see BENCHMARKS.md
     freeze_layers: int = 0  # the lowest N encoder layers (and the embeddings) stay pre-trained
+    # events: start the head from a logistic-regression probe on the frozen encoder's pooled
+    # states (linear probing, then fine-tuning; cronaca.training.tasks.probe says why)
+    probe_init: bool = False
     dropout: float | None = None  # None: the base model's
     # "auto": bf16 autocast on CUDA and on CPUs with native bf16 (avx512_bf16/AMX), else fp32;
     # weights and optimiser state stay fp32 either way
@@ -86,6 +89,8 @@ class ExperimentConfig:
     def __post_init__(self) -> None:
         _one_of("task", self.task, TASKS)
         _one_of("pooling", self.pooling, POOLINGS)
+        if self.training.probe_init and (self.task != "events" or self.pooling != "mean"):
+            raise ValueError("training.probe_init: only for task events with pooling mean")
         known = ENTITY_TYPES if self.task == "ner" else EVENT_TYPES
         unknown = sorted(set(self.labels) - set(known)) if self.task == "events" else []
         if unknown:

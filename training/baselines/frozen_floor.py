@@ -13,70 +13,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import torch
 
 from cronaca.inference.event_labeller import unit_texts
 from cronaca.inference.features import encode
-from cronaca.inference.runtime import forward_batches
+
+from ..tasks.probe import fit_probe, pooled_states
 
 PREFIX = "query: "
-L2 = 1e-3  # per-example penalty on the weights (features are L2-normalised embeddings)
-
-
-class _Embedder(torch.nn.Module):
-    """The base encoder returning mean-pooled, L2-normalised embeddings as its 'logits'."""
-
-    def __init__(self, encoder):
-        super().__init__()
-        self.encoder = encoder
-
-    def forward(self, input_ids, attention_mask):
-        from types import SimpleNamespace
-
-        from cronaca.inference.event_model import mean_pool
-
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
-        pooled = mean_pool(hidden.last_hidden_state, attention_mask)
-        return SimpleNamespace(logits=torch.nn.functional.normalize(pooled, dim=-1))
 
 
 def embed(encoder, tokenizer, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-    """``[len(texts), hidden]`` embeddings (windows of a long text are averaged)."""
+    """``[len(texts), hidden]`` L2-normalised embeddings (windows of a long text averaged)."""
     windows = encode(tokenizer, unit_texts(PREFIX, texts), None, 512, 64)
-    model = _Embedder(encoder)
-    sums = np.zeros((len(texts), encoder.config.hidden_size), dtype=np.float32)
-    counts = np.zeros(len(texts), dtype=np.float32)
-    rows = [w.input_ids for w in windows]
-    for batch, vectors in forward_batches(model, rows, tokenizer.pad_token_id, batch_size):
-        examples = [windows[i].example for i in batch]
-        np.add.at(sums, examples, vectors)
-        np.add.at(counts, examples, 1.0)
-    return sums / np.maximum(counts, 1.0)[:, None]
-
-
-def fit_logistic(x: np.ndarray, y: np.ndarray, steps: int = 200) -> tuple[np.ndarray, float]:
-    """One binary logistic regression, classes weighted to equal total weight (L-BFGS)."""
-    features, target = torch.as_tensor(x), torch.as_tensor(y, dtype=torch.float32)
-    positives = float(target.sum())
-    weight = torch.where(
-        target > 0,
-        len(y) / max(2 * positives, 1.0),
-        len(y) / max(2 * (len(y) - positives), 1.0),
+    vectors = pooled_states(
+        encoder, [w.input_ids for w in windows], tokenizer.pad_token_id, True, batch_size
     )
-    w = torch.zeros(x.shape[1], requires_grad=True)
-    b = torch.zeros(1, requires_grad=True)
-    optimiser = torch.optim.LBFGS([w, b], max_iter=steps, line_search_fn="strong_wolfe")
-
-    def closure():
-        optimiser.zero_grad()
-        logits = features @ w + b
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, target, weight)
-        loss = loss + L2 * (w * w).sum()
-        loss.backward()
-        return loss
-
-    optimiser.step(closure)
-    return w.detach().numpy(), float(b.detach())
+    sums = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+    counts = np.zeros(len(texts), dtype=np.float32)
+    examples = [w.example for w in windows]
+    np.add.at(sums, examples, vectors)
+    np.add.at(counts, examples, 1.0)
+    return sums / np.maximum(counts, 1.0)[:, None]
 
 
 class FrozenEncoderLabeller:
@@ -114,8 +71,7 @@ class FrozenEncoderLabeller:
 
         x = self.embeddings([r.text for r in train])
         y = np.asarray([multi_hot(r.events, self.labels) for r in train])
-        for j in range(len(self.labels)):
-            self.weights[:, j], self.bias[j] = fit_logistic(x, y[:, j])
+        self.weights, self.bias = fit_probe(x, y)
         dev_scores = self.probabilities([r.text for r in dev])
         dev_gold = np.asarray([multi_hot(r.events, self.labels) for r in dev])
         self.thresholds = dict(zip(self.labels, tune_thresholds(dev_gold, dev_scores).tolist()))

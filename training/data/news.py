@@ -26,6 +26,7 @@ from .records import (
     event_labels,
     text_hash,
 )
+from .spans import char_span_tags
 from .splits import is_held_out
 
 
@@ -59,7 +60,8 @@ def read_news_items(path: str | os.PathLike[str]) -> Corpus:
     return checked_corpus(path, sentences, LoadReport(str(path)))
 
 
-def _standoff_join(path: Path, line: int, record: Any, by_id: Mapping[str, Sentence]) -> Sentence:
+def _checked_record(path: Path, line: int, record: Any, by_id: Mapping[str, Sentence]) -> Sentence:
+    """The loaded record a stand-off line names, after its id, held-out and hash checks."""
     if not isinstance(record, dict) or not isinstance(record.get("id"), str):
         raise CorpusError(path, line, "a stand-off record must be an object with a string 'id'")
     record_id = record["id"]
@@ -72,35 +74,71 @@ def _standoff_join(path: Path, line: int, record: Any, by_id: Mapping[str, Sente
         )
     if record_id not in by_id:
         raise CorpusError(path, line, f"unknown id {record_id!r}: no loaded record has it")
-    sentence, events = by_id[record_id], event_labels(path, line, record.get("labels"))
-    actual = text_hash(sentence.text)
+    sentence, actual = by_id[record_id], text_hash(by_id[record_id].text)
     if record.get("sha256") != actual:
         given = record.get("sha256")
         reason = (
             f"{record_id}: sha256 {given!r}, but its text hashes to {actual!r}: the source changed"
         )
         raise CorpusError(path, line, reason)
+    return sentence
+
+
+def _joined(sentence: Sentence, path: Path, line: int, record: dict, **layers) -> Sentence:
     meta = {
         **sentence.meta,
         "text_origin": sentence.origin,
         "note": record.get("note", ""),
         "split": record.get("split"),
     }
-    return replace(sentence, events=events, origin=f"{path}:{line}", meta=meta)
+    return replace(sentence, **layers, origin=f"{path}:{line}", meta=meta)
 
 
-def read_standoff_events(
-    path: str | os.PathLike[str], sentences_by_id: Mapping[str, Sentence]
-) -> Corpus:
-    """Join stand-off event labels (``id``, ``labels``, ``sha256``, ``note``) to loaded records."""
+def _standoff_join(path: Path, line: int, record: Any, by_id: Mapping[str, Sentence]) -> Sentence:
+    sentence = _checked_record(path, line, record, by_id)
+    return _joined(
+        sentence, path, line, record, events=event_labels(path, line, record.get("labels"))
+    )
+
+
+def _entity_join(path: Path, line: int, record: Any, by_id: Mapping[str, Sentence]) -> Sentence:
+    sentence = _checked_record(path, line, record, by_id)
+    spans = record.get("entities")
+    if not isinstance(spans, list):
+        raise CorpusError(
+            path, line, f"{record['id']}: 'entities' must be a list of [start, end, type]"
+        )
+    try:
+        tags = char_span_tags(path, line, sentence.text, sentence.offsets, spans)
+    except CorpusError as error:
+        raise CorpusError(path, line, f"{record['id']}: {error.reason}") from None
+    return _joined(sentence, path, line, record, tags=tags)
+
+
+def _read_standoff(path, sentences_by_id: Mapping[str, Sentence], join) -> Corpus:
     path = Path(path)
     first_line: dict[str, int] = {}
     joined = []
     for line, _, record in json_records(path):
-        sentence = _standoff_join(path, line, record, sentences_by_id)
+        sentence = join(path, line, record, sentences_by_id)
         if record["id"] in first_line:
             reason = f"duplicate id {record['id']!r} (first on line {first_line[record['id']]})"
             raise CorpusError(path, line, reason)
         first_line[record["id"]] = line
         joined.append(sentence)
     return checked_corpus(path, joined, LoadReport(str(path)))
+
+
+def read_standoff_events(
+    path: str | os.PathLike[str], sentences_by_id: Mapping[str, Sentence]
+) -> Corpus:
+    """Join stand-off event labels (``id``, ``labels``, ``sha256``, ``note``) to loaded records."""
+    return _read_standoff(path, sentences_by_id, _standoff_join)
+
+
+def read_standoff_entities(
+    path: str | os.PathLike[str], sentences_by_id: Mapping[str, Sentence]
+) -> Corpus:
+    """Join stand-off entity spans (``id``, ``entities`` as ``[start, end, type]`` character
+    spans on word boundaries, ``sha256``, ``split``, ``note``) to loaded records as IOB2 tags."""
+    return _read_standoff(path, sentences_by_id, _entity_join)

@@ -8,7 +8,7 @@ layer, possibly empty. A Label Studio task with no (non-cancelled) annotation ha
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -248,6 +248,16 @@ def _span_sentence(
     return Sentence(
         draft.id, draft.text, tokens, offsets, tags, events, origin=f"{path}:{draft.line}"
     )
+
+
+def char_span_tags(
+    path: Path, line: int, text: str, offsets: Sequence[tuple[int, int]], spans: list[Any]
+) -> list[str]:
+    """IOB2 tags of ``text``'s words from ``[start, end, type]`` character spans (stand-off
+    files), with the checks of an export: known type, word boundaries, no overlap."""
+    draft = _Draft(line, "", text, spans=_raw_spans(path, line, spans))
+    tagger = _SpanTagger(path, ENTITY_TYPES, None, LoadReport(str(path)))
+    return spans_to_tags(tagger.token_spans(draft, list(offsets)), len(offsets))
 
 
 def read_spans_jsonl(

@@ -56,6 +56,24 @@ def extract_entities(tags: Sequence[Sequence[str]], mode: str) -> list[set[Span]
     raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
 
 
+def type_confusion(
+    gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]
+) -> dict[str, dict[str, int]]:
+    """Strict spans by gold type (rows) and predicted type (columns), every cell present;
+    ``none`` is a missed gold span (row) or a spurious predicted one (column). Off-diagonal
+    cells of the same boundaries are type errors (ORG read as LOC: the one users feel)."""
+    pairs = []
+    for g, p in zip(extract_entities(gold, "strict"), extract_entities(pred, "strict")):
+        g_at, p_at = {(s, e): t for t, s, e in g}, {(s, e): t for t, s, e in p}
+        pairs += [(t, p_at.get(where, "none")) for where, t in g_at.items()]
+        pairs += [("none", t) for where, t in p_at.items() if where not in g_at]
+    names = [*sorted({t for pair in pairs for t in pair} - {"none"}), "none"]
+    table = {row: dict.fromkeys(names, 0) for row in names}
+    for row, column in pairs:
+        table[row][column] += 1
+    return table
+
+
 @dataclass(frozen=True)
 class EntityCounts:
     """Per-sentence entity counts in one mode: ``[n_sentences, n_types]`` integer arrays."""

@@ -29,6 +29,7 @@ from .entities import (
     extract_entities,
     paired_bootstrap,
     score_counts,
+    type_confusion,
 )
 from .report import ci_text, json_ready, write_outputs
 
@@ -140,6 +141,7 @@ def _measure(run: TaggerRun, gold, n_bootstrap: int, seed: int, verify: bool) ->
     run.scores = {mode: json_ready(score_counts(run.counts[mode])) for mode in MODES}
     if verify:
         check_against_seqeval(gold, run.pred, run.scores)
+    run.scores["type_confusion"] = type_confusion(gold, run.pred)
     scored = time.perf_counter()
     run.ci = {mode: bootstrap_ci(run.counts[mode], n_bootstrap, seed) for mode in MODES}
     run.timings = {
@@ -263,6 +265,10 @@ def _gazetteer(spec: str, train_paths: Sequence[Path] | None) -> WordTagger:
 
 def read_gold(path: Path, drop_labels: Sequence[str]):
     from ..data.corpora import read_corpus
+    from ..data.entity_corpus import is_corpus_name, load_named
+
+    if is_corpus_name(str(path)):  # news-entities:test, the project's news corpus
+        return load_named(str(path))
 
     # gold is scored exactly as the official scorer reads it: invalid IOB2 kept as it is
     label_map = {label: None for label in drop_labels}
@@ -291,13 +297,15 @@ def evaluate_command(args: Namespace) -> int:
     except (CorpusError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    out = args.out or Path("runs") / "eval" / f"{split_path.stem}-{Path(tagger.name).name}"
+    split_name = str(split_path.stem).replace(":", "-")
+    out = args.out or Path("runs") / "eval" / f"{split_name}-{Path(tagger.name).name}"
     extra = {"load_seconds": {"tagger": load_seconds, "compare": compare_seconds}}
     metrics = evaluate(
         tagger,
         sentences,
         out,
         compare,
+        split_name=split_name,
         n_bootstrap=args.bootstrap,
         seed=args.seed,
         batch_size=args.batch_size,

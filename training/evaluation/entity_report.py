@@ -95,6 +95,11 @@ def render_report(metrics: dict[str, Any]) -> str:
             "",
             *_tagger_table(result),
             "",
+            "Strict spans, gold type (rows) against predicted type (columns); `none`: missed "
+            "or spurious.",
+            "",
+            *report.confusion_lines(result.get("type_confusion", {})),
+            "",
             report.speed(
                 "Tagging", timings["tag_seconds"], timings["sentences_per_second"], "sentences"
             ),

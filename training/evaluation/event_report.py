@@ -51,17 +51,6 @@ def _scope_table(scores: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _confusion_lines(table: dict[str, dict[str, int]]) -> list[str]:
-    columns = list(next(iter(table.values())))
-    lines = [
-        "| gold \\ predicted | " + " | ".join(columns) + " |",
-        "|---|" + "---:|" * len(columns),
-    ]
-    for row, cells in table.items():
-        lines.append(f"| {row} | " + " | ".join(str(cells[c]) for c in columns) + " |")
-    return lines
-
-
 def _comparison_lines(metrics: dict[str, Any], names: list[str]) -> list[str]:
     lines = [
         f"| scope | metric | {names[0]} | {names[1]} | difference | 95% CI "
@@ -131,7 +120,7 @@ def render_report(metrics: dict[str, Any]) -> str:
             "Records with gold type *row* whose predicted set contains *column*; `none` "
             "column: nothing predicted; `none` row: records with no gold event.",
             "",
-            *_confusion_lines(result["overall"]["confusion"]),
+            *report.confusion_lines(result["overall"]["confusion"]),
             "",
             report.speed(
                 "Labelling", timings["label_seconds"], timings["records_per_second"], "records"

@@ -123,3 +123,15 @@ def number(value: float | None) -> str:
 def speed(verb: str, seconds: float, per_second: float, unit: str) -> str:
     """How long a system took: ``"Tagging: 1.20 s (2161.7 sentences/s)."``."""
     return f"{verb}: {seconds:.2f} s ({per_second:.1f} {unit}/s)."
+
+
+def confusion_lines(table: dict[str, dict[str, int]]) -> list[str]:
+    """A Markdown confusion table: rows gold, columns predicted (``table[gold][predicted]``)."""
+    columns = list(next(iter(table.values()), {}))
+    lines = [
+        "| gold \\ predicted | " + " | ".join(columns) + " |",
+        "|---|" + "---:|" * len(columns),
+    ]
+    for row, cells in table.items():
+        lines.append(f"| {row} | " + " | ".join(str(cells[c]) for c in columns) + " |")
+    return lines

@@ -16,6 +16,7 @@ from cronaca.inference.settings import ModelSettings
 from ..base_models import resolve_base_model
 from ..config import ExperimentConfig, to_dict
 from ..data.corpora import read_corpus, shared_data_dir
+from ..data.entity_corpus import is_corpus_name, load_named
 from ..data.records import Sentence
 from ..data.splits import is_held_out
 
@@ -27,6 +28,9 @@ def load_files(files: Sequence[str], config: ExperimentConfig) -> list[Sentence]
     label_map = {label: None for label in config.data.drop_labels} or None
     sentences: list[Sentence] = []
     for name in files:
+        if is_corpus_name(name):  # news-entities:train, the project's own stand-off corpus
+            sentences.extend(load_named(name, data_dir))
+            continue
         path = Path(name) if Path(name).is_absolute() else data_dir / name
         if is_held_out(path.stem):
             raise ValueError(

@@ -34,6 +34,7 @@ from ..data.event_corpus import by_split, load_event_corpus
 from ..data.records import Sentence
 from .common import load_base, save_model, subsample
 from .loop import Example
+from .probe import fit_probe, pooled_states
 
 MAX_POS_WEIGHT = 10.0  # a rare type's positives weigh at most this many negatives
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.05), 2)
@@ -98,12 +99,26 @@ class EventTask:
             np.minimum(negatives / np.maximum(positives, 1), MAX_POS_WEIGHT), dtype=torch.float32
         )
         self.thresholds = {t: 0.5 for t in self.types}
+        if config.training.probe_init:
+            self.start_head_from_probe()
         self.summary = {
             "train_records": len(train_set),
             "train_windows": len(self.examples),
             "dev_records": len(self.dev),
             "pos_weight": dict(zip(self.types, self.pos_weight.tolist())),
         }
+
+    def start_head_from_probe(self) -> None:
+        """The head's weights from per-type logistic regressions on the encoder's pooled states
+        of the training windows, as the model computes them before any update."""
+        rows = [e.input_ids for e in self.examples]
+        x = pooled_states(
+            self.model.bert, rows, self.tokenizer.pad_token_id, normalise=False, show_progress=True
+        )
+        weights, bias = fit_probe(x, np.asarray([e.labels for e in self.examples]))
+        with torch.no_grad():
+            self.model.classifier.weight.copy_(torch.from_numpy(weights.T))
+            self.model.classifier.bias.copy_(torch.from_numpy(bias))
 
     def collate(self, rows: Sequence[Example]) -> dict[str, torch.Tensor]:
         batch = pad_batch([r.input_ids for r in rows], self.tokenizer.pad_token_id)
