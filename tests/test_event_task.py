@@ -75,7 +75,7 @@ def test_event_classifier_trains_saves_and_labels_documents(tmp_path, tiny_model
     config_json = json.loads((model_dir / "config.json").read_text())
     assert config_json["model_type"] == "cronaca_bert_mean_pooling"  # e5's own pooling
 
-    labeller = ModelEventLabeller.from_pretrained(model_dir, device="cpu")
+    labeller = ModelEventLabeller.from_pretrained(model_dir, device="cpu", precision="fp32")
     document = TEXTS[0][0] + "\n" + TEXTS[1][0]
     (sentences, empty) = labeller.sentence_events([document, ""])
     assert empty == [] and len(sentences) == 2
