@@ -1,8 +1,15 @@
-"""The Python API: saved model directories in, ``Document`` results with character offsets out.
+"""The Python API: entity taggers and event labellers in, ``Document`` results with character
+offsets out.
 
     predictor = Predictor.from_pretrained(entities="runs/ner-kind-full/model",
                                           events="runs/events-full/model", device="auto")
     documents = predictor.predict(texts, batch_size=32, show_progress=True)
+
+The Predictor composes the protocols of :mod:`.protocols`: ``Predictor(entities=…, events=…)``
+takes any ``EntityTagger`` and any ``EventLabeller`` (a loaded model, a rule baseline, your own
+class), and calls nothing but their protocol methods; an event labeller's scores become labels
+through :func:`~cronaca.inference.decisions.decide` with the labeller's thresholds.
+:meth:`Predictor.from_pretrained` and :meth:`Predictor.from_models` load saved model directories.
 
 Texts are cut into sentences, sentences into words (the same word definition as training);
 each sentence is tagged and labelled as a unit, long ones in overlapping windows, so nothing is
@@ -16,17 +23,16 @@ memory stays bounded however many texts stream through :meth:`Predictor.stream`.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-import numpy as np
 from tqdm.auto import tqdm
 
 from .decisions import decide
-from .decoding import decode_ids
 from .event_labeller import ModelEventLabeller
-from .labels import ids_to_spans
+from .protocols import EntityTagger, EventLabeller
 from .sentences import sentence_spans
 from .tagger import ModelTagger
 from .types import Document, Entity, EventLabel, Sentence
@@ -34,15 +40,26 @@ from .words import word_spans
 
 GROUP_CHARACTERS = 200_000
 T = TypeVar("T")
+# what Predictor.from_models takes: a protocol object, or a saved model directory
+ModelSpec = EntityTagger | EventLabeller | str | os.PathLike
 
 
 class Predictor:
-    def __init__(
-        self, tagger: ModelTagger | None = None, labeller: ModelEventLabeller | None = None
-    ):
-        if tagger is None and labeller is None:
+    """Serves an ``EntityTagger`` (``entities``), an ``EventLabeller`` (``events``), or both."""
+
+    def __init__(self, entities: EntityTagger | None = None, events: EventLabeller | None = None):
+        if entities is None and events is None:
             raise ValueError("a Predictor needs an entity model, an event model, or both")
-        self.tagger, self.labeller = tagger, labeller
+        # checked here, so a wrong object fails at construction, not after the first group
+        for role, model, protocol, needs in (
+            ("entities", entities, EntityTagger, "name and tag_entities(texts, words, batch_size)"),
+            ("events", events, EventLabeller, "name, labels, thresholds and event_scores(texts)"),
+        ):
+            if model is not None and not isinstance(model, protocol):
+                raise TypeError(
+                    f"{role}: {type(model).__name__} is not an {protocol.__name__} (needs {needs})"
+                )
+        self.tagger, self.labeller = entities, events
 
     @classmethod
     def from_pretrained(
@@ -61,17 +78,24 @@ class Predictor:
         return cls(tagger, labeller)
 
     @classmethod
-    def from_model_dirs(
-        cls, paths: Sequence[str | Path], device: str = "auto", precision: str = "auto"
+    def from_models(
+        cls, models: Sequence[ModelSpec], device: str = "auto", precision: str = "auto"
     ) -> Predictor:
-        """Load one entity model and/or one event model, telling which is which by its config."""
-        chosen: dict[str, str | Path] = {}
-        for path in paths:
-            kind = model_kind(path)
+        """One entity tagger and/or one event labeller, each a protocol object or a saved model
+        directory (loaded with ``device`` and ``precision``); which is which is read from the
+        protocol an object satisfies, or from a directory's config."""
+        chosen: dict[str, ModelSpec] = {}
+        for model in models:
+            kind = model_kind(model)
             if kind in chosen:
-                raise ValueError(f"two {kind} models given: {chosen[kind]} and {path}")
-            chosen[kind] = path
-        return cls.from_pretrained(chosen.get("entities"), chosen.get("events"), device, precision)
+                raise ValueError(
+                    f"two {kind} models given: {_described(chosen[kind])} and {_described(model)}"
+                )
+            chosen[kind] = model
+        loaded = {kind: _loaded(kind, model, device, precision) for kind, model in chosen.items()}
+        return cls(loaded.get("entities"), loaded.get("events"))
+
+    from_model_dirs = from_models  # the name of the directories-only version, still accepted
 
     def predict(
         self, texts: Sequence[str], batch_size: int = 32, show_progress: bool = False
@@ -124,19 +148,7 @@ class Predictor:
 
     def _entities(self, sentences: list[str], batch_size: int) -> list[list[Entity]]:
         words = [word_spans(sentence) for sentence in sentences]
-        log_probs = self.tagger.word_log_probs(sentences, words, batch_size)
-        labels = self.tagger.labels
-        paths = decode_ids(log_probs, labels, self.tagger.settings.decode)
-        result = []
-        for sentence, spans, scores, path in zip(sentences, words, log_probs, paths):
-            chosen = np.exp(scores[np.arange(len(path)), path])  # each word's tag probability
-            found = []
-            for span in ids_to_spans(path, labels):
-                s, e = spans[span.start][0], spans[span.end - 1][1]
-                score = float(chosen[span.start : span.end].mean())
-                found.append(Entity(s, e, span.label, score, sentence[s:e]))
-            result.append(found)
-        return result
+        return self.tagger.tag_entities(sentences, words, batch_size)
 
     def _events(self, sentences: list[str], batch_size: int) -> list[tuple[EventLabel, ...]]:
         thresholds = self.labeller.thresholds
@@ -146,11 +158,22 @@ class Predictor:
         ]
 
 
-def model_kind(path: str | Path) -> str:
-    """``"entities"`` for a saved token classifier, ``"events"`` for a sequence classifier."""
-    config = Path(path) / "config.json"
+def model_kind(model: ModelSpec) -> str:
+    """``"entities"`` for an ``EntityTagger`` or a saved token classifier, ``"events"`` for an
+    ``EventLabeller`` or a saved sequence classifier."""
+    if not isinstance(model, str | os.PathLike):
+        kinds = [
+            kind
+            for kind, protocol in (("entities", EntityTagger), ("events", EventLabeller))
+            if isinstance(model, protocol)
+        ]
+        if len(kinds) == 1:
+            return kinds[0]
+        what = "both" if kinds else "neither a model directory nor either"
+        raise TypeError(f"{type(model).__name__} is {what} of EntityTagger and EventLabeller")
+    config = Path(model) / "config.json"
     if not config.is_file():
-        raise ValueError(f"{path}: not a saved model directory (no config.json)")
+        raise ValueError(f"{model}: not a saved model directory (no config.json)")
     architectures = json.loads(config.read_text(encoding="utf-8")).get("architectures") or []
     if any(name.endswith("ForTokenClassification") for name in architectures):
         return "entities"
@@ -160,6 +183,18 @@ def model_kind(path: str | Path) -> str:
         f"{config}: architectures {architectures} hold neither a token classifier (entities) "
         "nor a sequence classifier (event types)"
     )
+
+
+def _loaded(kind: str, model: ModelSpec, device: str, precision: str):
+    """A model directory loaded as the kind its config says; a protocol object as it is."""
+    if not isinstance(model, str | os.PathLike):
+        return model
+    loader = ModelTagger if kind == "entities" else ModelEventLabeller
+    return loader.from_pretrained(model, device, precision)
+
+
+def _described(model: ModelSpec) -> str:
+    return str(model) if isinstance(model, str | os.PathLike) else getattr(model, "name", "?")
 
 
 def character_groups(

@@ -1,9 +1,17 @@
-"""The protocols every predictor follows, so one harness scores models and rules alike."""
+"""The protocols every predictor follows, so one harness scores models and rules alike, and
+one :class:`~cronaca.inference.predictor.Predictor` serves them alike.
+
+A class satisfies a protocol by its shape (the attributes and methods below), not by
+inheritance: the rule baselines of ``cronaca.training.baselines`` satisfy them without this
+runtime core ever importing training code.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
+
+from .types import Entity
 
 WordSpans = Sequence[tuple[int, int]]
 
@@ -20,11 +28,30 @@ class WordTagger(Protocol):
 
 
 @runtime_checkable
+class EntityTagger(Protocol):
+    """Finds the entities of each text: what the Predictor serves.
+
+    ``words`` are the texts' word spans (:func:`cronaca.inference.words.word_spans`, the word
+    definition of training), so an entity always covers whole words. Each text's entities come
+    back with character offsets into that text (``text[start:end] == entity.text``) and a score
+    in [0, 1]: a model's mean tag probability, 1.0 for a rule's match.
+    """
+
+    name: str
+
+    def tag_entities(
+        self, texts: Sequence[str], words: Sequence[WordSpans], batch_size: int = 32
+    ) -> list[list[Entity]]:
+        """For each text, its entities in text order."""
+        ...
+
+
+@runtime_checkable
 class EventLabeller(Protocol):
     """Scores the event types of each unit (a sentence or a short news item).
 
     Scores, not decisions: every type gets a score in [0, 1], and
-    :func:`cronaca.inference.event_labeller.decide` turns them into labels with
+    :func:`cronaca.inference.decisions.decide` turns them into labels with
     ``thresholds`` (the labeller's own, or any a caller passes instead), so rules, the frozen
     floor and fine-tuned models are scored and served by one path.
     """

@@ -1,4 +1,5 @@
-"""A fine-tuned token-classification model behind the ``WordTagger`` protocol.
+"""A fine-tuned token-classification model behind the ``WordTagger`` protocol (tags, for the
+evaluation harness) and the ``EntityTagger`` protocol (scored entities, for the Predictor).
 
 A saved model directory is self-describing: ``config.json`` holds ``id2label``, and
 ``cronaca.json`` the feature settings it was trained with (window length, stride, context),
@@ -13,10 +14,13 @@ from pathlib import Path
 import numpy as np
 
 from . import features
-from .decoding import decode_batch, log_softmax
+from .decoding import decode_batch, decode_ids, log_softmax
+from .entities import word_entities
+from .labels import ids_to_spans
 from .protocols import WordSpans
 from .runtime import forward_batches, prepare
 from .settings import ModelSettings
+from .types import Entity
 
 
 class ModelTagger:
@@ -70,3 +74,15 @@ class ModelTagger:
     ) -> list[list[str]]:
         log_probs = self.word_log_probs(texts, words, batch_size, show_progress)
         return decode_batch(log_probs, self.labels, self.settings.decode)
+
+    def tag_entities(
+        self, texts: Sequence[str], words: Sequence[WordSpans], batch_size: int = 32
+    ) -> list[list[Entity]]:
+        """Each text's decoded entities, scored by the mean probability of their words' tags."""
+        log_probs = self.word_log_probs(texts, words, batch_size)
+        paths = decode_ids(log_probs, self.labels, self.settings.decode)
+        result = []
+        for text, spans, scores, path in zip(texts, words, log_probs, paths):
+            chosen = np.exp(scores[np.arange(len(path)), path])  # each word's tag probability
+            result.append(word_entities(text, spans, ids_to_spans(path, self.labels), chosen))
+        return result

@@ -39,14 +39,37 @@ def test_the_python_api_example_runs(tiny_predictor_dirs, monkeypatch, capsys):
 def test_the_predict_example_annotates_the_example_text_with_exact_offsets(
     tiny_predictor_dirs, tmp_path
 ):
-    command = _with_tiny_models(_block("bash", "cronaca predict"), tiny_predictor_dirs)
-    command = command.replace("runs/example.jsonl", str(tmp_path / "example.jsonl"))
+    block = _block("bash", f"cronaca predict --model {QUICK['entities']}")
+    record = _run_predict(_with_tiny_models(block, tiny_predictor_dirs), tmp_path)
+    _check_example_record(record)
+
+
+def test_the_rule_models_example_annotates_the_example_text(tmp_path):
+    record = _run_predict(_block("bash", "cronaca predict --model gazetteer"), tmp_path)
+    _check_example_record(record)
+    assert {e["score"] for e in record["entities"] + record["events"]} == {1.0}
+
+
+def test_the_rule_models_python_example_runs(monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    exec(compile(_block("python", "KeywordEventLabeller()"), "README.md", "exec"), {})
+    assert "('LOC', 'Roma')" in capsys.readouterr().out
+
+
+def _run_predict(block: str, tmp_path: Path) -> dict:
+    """Run a README ``cronaca predict`` command, its output in ``tmp_path``; its one record."""
+    output = re.search(r"--output (\S+)", block).group(1)
+    command = block.replace(output, str(tmp_path / "example.jsonl"))
     command = command.replace("\\\n", " ").replace("cronaca predict", "", 1).split()
     assert "--input" in command and "--model" in command
     run = [sys.executable, "-m", "cronaca.training.cli", "predict", *command, "--device", "cpu"]
     finished = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
     (record,) = [json.loads(line) for line in (tmp_path / "example.jsonl").read_text().splitlines()]
+    return record
+
+
+def _check_example_record(record: dict) -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     assert record["id"] == EXAMPLE.name and record["text"] == text
     assert record["entities"]

@@ -219,8 +219,10 @@ def _predict_arguments(parser: argparse.ArgumentParser) -> None:
         "--model",
         action="append",
         required=True,
-        metavar="DIR",
-        help="a saved model directory (entities or event types); give it twice for both",
+        metavar="DIR|NAME",
+        help="a saved model directory (entities or event types) or a built-in rule model: "
+        "gazetteer (entities; gazetteer:train,ucdp,kind picks its sources) or keywords (event "
+        "types); give it twice for both",
     )
     parser.add_argument(
         "--input", required=True, help="a .jsonl file (id, text), a text file, or a folder of .txt"
@@ -258,14 +260,18 @@ def predict(args: argparse.Namespace) -> int:
     from cronaca.inference.batch_job import JobError, count_inputs, read_inputs, report, run_job
     from cronaca.inference.predictor import Predictor
 
+    from .baselines.registry import resolve_models
+
     try:
         items = read_inputs(args.input, args.max_characters)
         total = count_inputs(args.input)
-        predictor = Predictor.from_model_dirs(args.model, args.device, args.precision)
+        # rule names become baseline objects here: the runtime core never imports training
+        models = resolve_models(args.model)
+        predictor = Predictor.from_models(models, args.device, args.precision)
         summary = run_job(
             predictor, items, args.output, args.batch_size, total, show_progress=not args.quiet
         )
-    except (JobError, ValueError) as error:
+    except (JobError, ValueError, OSError) as error:  # OSError: a gazetteer file missing
         print(f"cronaca predict: error: {error}", file=sys.stderr)
         return 2
     report(summary, args.output)

@@ -1,5 +1,6 @@
-"""The entity rule baseline: :class:`GazetteerTagger`, a ``WordTagger`` like the models, so one
-harness scores both.
+"""The entity rule baseline: :class:`GazetteerTagger`, a ``WordTagger`` and an ``EntityTagger``
+like the models, so one harness scores both and the Predictor serves both (``cronaca predict
+--model gazetteer``; each match scores 1.0).
 
 :class:`GazetteerTagger` tags the longest known name at each word, from three sources:
 
@@ -64,8 +65,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from cronaca.inference.entities import tagged_entities
 from cronaca.inference.labels import OUTSIDE
 from cronaca.inference.protocols import WordSpans
+from cronaca.inference.types import Entity
 from cronaca.inference.words import word_spans
 
 from ..data.corpora import shared_data_dir
@@ -110,7 +113,8 @@ def _words(name: str) -> Words:
 
 
 class GazetteerTagger:
-    """Longest-match, case-sensitive lookup of known names over words (a ``WordTagger``)."""
+    """Longest-match, case-sensitive lookup of known names over words (a ``WordTagger`` and an
+    ``EntityTagger``)."""
 
     name = "gazetteer"
 
@@ -153,6 +157,12 @@ class GazetteerTagger:
             self.tag_tokens([text[s:e] for s, e in spans])
             for text, spans in zip(texts, words, strict=True)
         ]
+
+    def tag_entities(
+        self, texts: Sequence[str], words: Sequence[WordSpans], batch_size: int = 32
+    ) -> list[list[Entity]]:
+        """The matched names as entities, score 1.0 (``batch_size`` is unused: no batches)."""
+        return tagged_entities(texts, words, self.tag_words(texts, words))
 
     @classmethod
     def from_files(

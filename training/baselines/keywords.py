@@ -1,5 +1,6 @@
 """The event-type rule baseline: :class:`KeywordEventLabeller`, an ``EventLabeller`` like the
-models, so one harness scores both. Its lexicon is :mod:`.event_cues`.
+models, so one harness scores both and the Predictor serves both (``cronaca predict --model
+keywords``). Its lexicon is :mod:`.event_cues`.
 
 Every rule is a regex matched case-insensitively on the text with ``’`` read as ``'``.
 

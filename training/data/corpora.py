@@ -71,3 +71,8 @@ def shared_data_dir() -> Path:
             if (folder / "shared" / "data").is_dir():
                 return folder / "shared" / "data"
     return Path.cwd().parent / "shared" / "data"  # the documented place, even if missing
+
+
+def kind_file(name: str) -> Path:
+    """A file of KIND's EVALITA 2023 split in the shared data folder (``WN_train.tsv`` ...)."""
+    return shared_data_dir() / "kind" / "evalita-2023" / name

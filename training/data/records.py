@@ -230,7 +230,8 @@ def checked_corpus(path: Path, sentences: list[Sentence], report: LoadReport) ->
 
 
 def sentences_by_id(corpora: Iterable[Iterable[Sentence]]) -> dict[str, Sentence]:
-    """One id index over several corpora (for :func:`read_standoff_events`); ids must be unique."""
+    """One id index over several corpora (for
+    :func:`~cronaca.training.data.news.read_standoff_events`); ids must be unique."""
     index: dict[str, Sentence] = {}
     for corpus in corpora:
         for sentence in corpus:

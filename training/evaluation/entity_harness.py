@@ -16,7 +16,8 @@ from tqdm.auto import tqdm
 
 from cronaca.inference.protocols import WordTagger
 
-from ..data.corpora import shared_data_dir
+from ..baselines.registry import load_gazetteer, rule_name
+from ..data.corpora import kind_file
 from ..data.records import Sentence
 from . import entity_report
 from .entities import (
@@ -220,17 +221,13 @@ def _run_metrics(runs: Sequence[TaggerRun], n_bootstrap: int, seed: int) -> dict
 # --- the ``cronaca evaluate`` sub-command -----------------------------------------------------
 
 
-def _default_kind(name: str) -> Path:
-    return shared_data_dir() / "kind" / "evalita-2023" / name
-
-
 def load_tagger(
     spec: str, train_paths: Sequence[Path] | None = None, device: str = "auto"
 ) -> WordTagger:
-    """``gazetteer[:sources]`` (sources among train, ucdp, kind; all by default) or a model
-    directory (loaded lazily with ``ModelTagger``, so this module needs no model code)."""
-    if spec == "gazetteer" or spec.startswith("gazetteer:"):
-        return _gazetteer(spec, train_paths)
+    """``gazetteer[:sources]`` (:func:`~cronaca.training.baselines.registry.load_gazetteer`) or
+    a model directory (loaded lazily with ``ModelTagger``, so this module needs no model code)."""
+    if rule_name(spec) == "gazetteer":
+        return load_gazetteer(spec, train_paths)
     path = Path(spec)
     if not path.is_dir():
         raise ValueError(f"tagger {spec!r} is neither 'gazetteer[:sources]' nor a model directory")
@@ -239,28 +236,6 @@ def load_tagger(
     # scored in float32 on any machine, so reports compare across CPUs; BENCHMARKS.md shows
     # the faster precisions (bf16, int8) agree with it
     return ModelTagger.from_pretrained(path, device=device, precision="fp32")
-
-
-def _gazetteer(spec: str, train_paths: Sequence[Path] | None) -> WordTagger:
-    from ..baselines.gazetteer import DEFAULT, SOURCES, GazetteerTagger
-    from ..data.corpora import read_corpus
-
-    sources = set(spec.partition(":")[2].split(",")) - {""} or set(SOURCES)
-    unknown = sources - set(SOURCES)
-    if unknown:
-        raise ValueError(f"unknown gazetteer source(s) {sorted(unknown)}: use {', '.join(SOURCES)}")
-    train = []
-    if "train" in sources:
-        for path in train_paths or [_default_kind("WN_train.tsv")]:
-            train += list(read_corpus(path))
-    tagger = GazetteerTagger.from_files(
-        train,
-        ucdp_csv=DEFAULT if "ucdp" in sources else None,
-        kind_org=DEFAULT if "kind" in sources else None,
-    )
-    if sources != set(SOURCES):
-        tagger.name = f"gazetteer:{','.join(s for s in SOURCES if s in sources)}"
-    return tagger
 
 
 def read_gold(path: Path, drop_labels: Sequence[str]):
@@ -285,7 +260,7 @@ def evaluate_command(args: Namespace) -> int:
     headline scores."""
     from ..data.records import CorpusError
 
-    split_path = args.split or _default_kind("WN_dev.tsv")
+    split_path = args.split or kind_file("WN_dev.tsv")
     try:
         sentences = read_gold(split_path, args.drop_label)
         tagger, load_seconds = timed(lambda: load_tagger(args.tagger, args.train, args.device))

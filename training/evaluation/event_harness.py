@@ -23,6 +23,7 @@ from cronaca.inference.decisions import resolve_thresholds as inference_threshol
 from cronaca.inference.labels import EVENT_TYPES
 from cronaca.inference.protocols import EventLabeller
 
+from ..baselines.registry import load_keywords
 from ..data.records import Sentence
 from . import event_report
 from .events import SCOPES, SOURCES, bootstrap_events, paired_bootstrap_events, score_events
@@ -245,9 +246,7 @@ def load_labeller(spec: str, device: str = "auto") -> EventLabeller:
     """``keywords`` or a model directory (loaded lazily with ``ModelEventLabeller``, so this
     module works without any model code)."""
     if spec == "keywords":
-        from ..baselines.keywords import KeywordEventLabeller
-
-        return KeywordEventLabeller()
+        return load_keywords(spec)
     path = Path(spec)
     if not path.is_dir():
         raise ValueError(f"labeller {spec!r} is neither 'keywords' nor a model directory")
