@@ -1,12 +1,22 @@
-"""NER benchmark: cronaca's fine-tuning vs the plain Hugging Face Trainer recipe, same run.
+"""NER benchmark: cronaca's entity model on KIND and on conflict news, its levers, the peer.
 
-Both train on the same files, for the same epochs, from the same encoder; both are scored on
-KIND WN_test (held out: never trained or tuned on) with the same harness (strict IOB2 and
-lenient seqeval, bootstrap CIs); cronaca is also compared with the gazetteer baseline and
-scored cross-domain on FIC_test and ADG_test; the entities it finds in the example text are
-listed. Results go to ``--out`` (JSON + Markdown), to be copied into BENCHMARKS.md.
+In one run:
 
-    python benchmarks/ner_benchmark.py --profile full --peer --out benchmarks/results/ner
+1. **levers** (``--levers``): one configuration per lever, each the ``--lever-profile``
+   (``quick`` by default: CPU minutes) with one change, same seed, scored on the *dev* splits
+   (KIND WN_dev and the news corpus's dev split) — levers are chosen on dev, never on test;
+2. **the model** of ``--profile`` (``full`` by default), scored on KIND WN_test (held out:
+   never trained or tuned on), the news corpus's test split, FIC_test and ADG_test with the
+   same harness (strict IOB2 and lenient seqeval, bootstrap CIs, type confusion), against the
+   gazetteer baseline built from the same training set; on news also by exact character spans
+   through the Predictor (the path ``cronaca predict`` takes: sentence splitting, windows);
+3. the plain Hugging Face Trainer recipe on the same training set (``--peer``), for the time
+   ratio;
+4. the entities the model finds in the example text.
+
+Reports go to ``--out``; the headline figures to ``benchmarks/results/ner.json``.
+
+    python benchmarks/ner_benchmark.py --profile full --levers --peer --out runs/bench-ner
 """
 
 from __future__ import annotations
@@ -24,18 +34,44 @@ import torch
 from cronaca.inference.predictor import Predictor
 from cronaca.inference.tagger import ModelTagger
 from cronaca.training.base_models import resolve_base_model
+from cronaca.training.baselines.registry import load_gazetteer
 from cronaca.training.config import load_config
 from cronaca.training.data.corpora import shared_data_dir
-from cronaca.training.evaluation.entities import score_tags
-from cronaca.training.evaluation.entity_harness import evaluate, load_tagger, read_gold
+from cronaca.training.evaluation.entities import char_span_scores, score_tags
+from cronaca.training.evaluation.entity_harness import evaluate, read_gold
+from cronaca.training.tasks.common import load_files
 from cronaca.training.tasks.ner import load_train_set
 from cronaca.training.tasks.train import train
 
 sys.path.insert(0, str(Path(__file__).parent))
+from events_benchmark import cpu_flags  # noqa: E402
 from ner_trainer_peer import predict_tags, train_peer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "ner.json"
 KIND = "kind/evalita-2023"
+NEWS_TEST, NEWS_DEV = "news-entities:test", "news-entities:dev"
+WN = f"{KIND}/WN_train.tsv"
+ALL_KIND = [WN, f"{KIND}/FIC_train.tsv", f"{KIND}/ADG_train.tsv"]
+# one change each from the base (KIND WN_train alone, the profile's epochs and learning rate)
+LEVERS = {
+    "kind-wn": [f"data.train={json.dumps([WN])}"],
+    "+news": [f"data.train={json.dumps([WN, 'news-entities:train'])}"],
+    "all-kind+news": [f"data.train={json.dumps([*ALL_KIND, 'news-entities:train'])}"],
+    "+news+silver": [
+        f"data.train={json.dumps([WN, 'news-entities:train'])}",
+        'data.silver=["wikineural-it/val.conllu"]',
+        "data.silver_weight=0.3",
+    ],
+    "+news, lr 5e-5": [
+        f"data.train={json.dumps([WN, 'news-entities:train'])}",
+        "training.learning_rate=5e-5",
+    ],
+    "+news, 3 epochs": [
+        f"data.train={json.dumps([WN, 'news-entities:train'])}",
+        "training.epochs=3",
+    ],
+}
 
 
 def machine() -> str:
@@ -44,11 +80,105 @@ def machine() -> str:
     return f"{cpu}, {torch.get_num_threads()} threads, {gpu}; torch {torch.__version__}"
 
 
-def example_entities(tagger: ModelTagger, text: str) -> list[dict]:
-    """The entities the API returns for ``text`` (the same path as ``cronaca predict``)."""
-    (document,) = Predictor(tagger).predict([text])
-    keep = ("start", "end", "label", "text")
-    return [{key: getattr(entity, key) for key in keep} for entity in document.entities]
+def trained(config, out: Path) -> tuple[ModelTagger, float]:
+    config.output_dir = str(out)
+    started = time.perf_counter()
+    train(config)
+    seconds = time.perf_counter() - started
+    return ModelTagger.from_pretrained(out / "model", precision="fp32"), seconds
+
+
+def micro_f1(tagger, sentences, out: Path, name: str, n_bootstrap: int) -> float:
+    metrics = evaluate(tagger, sentences, out, split_name=name, n_bootstrap=n_bootstrap)
+    return metrics["tagger"]["strict"]["micro"]["f1"]
+
+
+def dev_scores(tagger, data: Path, out: Path) -> dict[str, float]:
+    dev = {"WN_dev": read_gold(data / KIND / "WN_dev.tsv", []), "news_dev": read_gold(NEWS_DEV, [])}
+    return {split: micro_f1(tagger, s, out / split, split, 200) for split, s in dev.items()}
+
+
+def lever_table(args, data: Path, out: Path) -> dict:
+    """Dev strict micro-F1 of each lever named (WN_dev, news dev) and its training time."""
+    table = {}
+    for name in filter(None, args.levers.split(",")):
+        if name not in LEVERS:
+            raise SystemExit(f"unknown lever {name!r}: one of {', '.join(LEVERS)}")
+        config = load_config(args.config, args.lever_profile, [*args.overrides, *LEVERS[name]])
+        slug = name.replace(" ", "").replace(",", "-").replace("+", "plus-")
+        tagger, seconds = trained(config, out / "levers" / slug)
+        table[name] = {"train_seconds": seconds, "overrides": LEVERS[name]}
+        table[name] |= dev_scores(tagger, data, out / "levers" / slug)
+        print(name, table[name], flush=True)
+    return table
+
+
+def news_char_spans(tagger: ModelTagger) -> dict:
+    """Exact character-span scores on the news test split, through the Predictor."""
+    test = read_gold(NEWS_TEST, [])
+    documents = Predictor(tagger).predict([s.text for s in test])
+    predicted = [{(e.start, e.end, e.label) for e in d.entities} for d in documents]
+    return char_span_scores([set(s.entity_char_spans()) for s in test], predicted)
+
+
+def test_scores(tagger, gazetteer, data: Path, out: Path, n_bootstrap: int) -> dict:
+    splits = {
+        "WN_test": data / KIND / "WN_test.tsv",
+        "news_test": Path(NEWS_TEST),
+        "FIC_test": data / KIND / "FIC_test.tsv",
+        "ADG_test": data / KIND / "ADG_test.tsv",
+    }
+    scores = {}
+    for name, path in splits.items():
+        compare = gazetteer if name in ("WN_test", "news_test") else None
+        metrics = evaluate(
+            tagger, read_gold(path, []), out / name, compare, split_name=name,
+            n_bootstrap=n_bootstrap,
+        )  # fmt: skip
+        scores[name] = {
+            "cronaca": metrics["tagger"],
+            "gazetteer": metrics.get("compare"),
+            "paired": metrics.get("paired_bootstrap"),
+        }
+    return scores
+
+
+def peer_run(config, tagger, data: Path, out: Path, cronaca_seconds: float) -> dict:
+    train_set = load_train_set(config)  # the same sentences cronaca trained on
+    trainer, tokenizer, id2label, seconds = train_peer(
+        resolve_base_model(config.base_model),
+        train_set,
+        tagger.labels,
+        out / "peer",
+        epochs=config.training.epochs,
+        seed=config.seed,
+    )
+    test = read_gold(data / KIND / "WN_test.tsv", [])
+    predicted = predict_tags(trainer, tokenizer, test, id2label, max_length=128)
+    return {
+        "train_seconds": seconds,
+        "train_time_peer_over_cronaca": seconds / cronaca_seconds,
+        "WN_test": score_tags([list(s.tags) for s in test], predicted),
+        "recipe": "Trainer, first sub-token labels, lr 5e-5, batch 32, max_length 128, fp32, "
+        "argmax decoding",
+    }
+
+
+def headline(scores: dict, news_spans: dict) -> dict:
+    def f1(split: str) -> float:
+        return scores[split]["cronaca"]["strict"]["micro"]["f1"]
+
+    return {
+        "wn_test_strict_f1": f1("WN_test"),
+        "news_test_exact_f1": news_spans["micro"]["f1"],
+        "news_test_token_strict_f1": f1("news_test"),
+        "fic_test_f1": f1("FIC_test"),
+        "adg_test_f1": f1("ADG_test"),
+        "wn_test_gazetteer_f1": scores["WN_test"]["gazetteer"]["strict"]["micro"]["f1"],
+        "news_test_gazetteer_f1": scores["news_test"]["gazetteer"]["strict"]["micro"]["f1"],
+        "news_test_org_as_loc": scores["news_test"]["cronaca"]["type_confusion"]["ORG"]["LOC"],
+        "news_test_loc_as_org": scores["news_test"]["cronaca"]["type_confusion"]["LOC"]["ORG"],
+    }
 
 
 def main() -> None:
@@ -56,80 +186,44 @@ def main() -> None:
     parser.add_argument("--config", default=str(ROOT / "configs/ner-kind.yaml"))
     parser.add_argument("--profile", default="full")
     parser.add_argument("--set", dest="overrides", action="append", default=[])
+    parser.add_argument(
+        "--levers",
+        nargs="?",
+        const=",".join(LEVERS),
+        default="",
+        help="also train one run per lever (a comma list of LEVERS names; all when bare)",
+    )
+    parser.add_argument("--lever-profile", default="quick")
     parser.add_argument("--peer", action="store_true", help="also train the Trainer recipe")
-    parser.add_argument("--out", default=str(ROOT / "benchmarks/results/ner"))
+    parser.add_argument("--out", default="runs/bench-ner")
     parser.add_argument("--bootstrap", type=int, default=1000)
     args = parser.parse_args()
-
-    config = load_config(args.config, args.profile, args.overrides)
-    out = Path(args.out)
+    out, started = Path(args.out), time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
+    config = load_config(args.config, args.profile, args.overrides)
     data = Path(config.data.dir) if config.data.dir else shared_data_dir()
-    result = {
-        "date": date.today().isoformat(),
-        "machine": machine(),
-        "command": sys.argv,
-        "config": args.config,
-        "profile": args.profile,
-        "overrides": args.overrides,
-    }
-
-    started = time.perf_counter()
-    history = train(config)
-    result["cronaca_train_seconds"] = time.perf_counter() - started
-    result["cronaca_history"] = history["history"]
-    model_dir = Path(config.output_dir) / "model"
-    tagger = ModelTagger.from_pretrained(model_dir)
-    tagger.name = "cronaca"
-    gazetteer = load_tagger("gazetteer", [data / f for f in config.data.train])
-
-    scores = {}
-    for split in ("WN_test", "FIC_test", "ADG_test"):
-        sentences = read_gold(data / KIND / f"{split}.tsv", [])
-        compare = gazetteer if split == "WN_test" else None
-        metrics = evaluate(
-            tagger, sentences, out / split, compare, split_name=split, n_bootstrap=args.bootstrap
-        )
-        scores[split] = metrics
-    result["scores"] = {
-        s: {
-            "cronaca": m["tagger"],
-            "gazetteer": m.get("compare"),
-            "paired": m.get("paired_bootstrap"),
-        }
-        for s, m in scores.items()
-    }
-
+    result = {"date": date.today().isoformat(), "command": " ".join(sys.argv)}
+    result |= {"cpu_flags": cpu_flags(), "machine": machine(), "profile": args.profile}
+    if args.levers:
+        result["levers_dev"] = lever_table(args, data, out)
+    tagger, result["cronaca_train_seconds"] = trained(config, out / "model")
+    result["model_dev"] = dev_scores(tagger, data, out / "model-dev")  # the lever table's row
+    gazetteer = load_gazetteer(train_sentences=load_files(config.data.train, config))
+    scores = test_scores(tagger, gazetteer, data, out / "test", args.bootstrap)
+    news_spans = news_char_spans(tagger)
+    result |= headline(scores, news_spans) | {"news_test_char_spans": news_spans}
     if args.peer:
-        train_set = load_train_set(config)  # the same sentences cronaca trained on
-        started = time.perf_counter()
-        trainer, tokenizer, id2label, seconds = train_peer(
-            resolve_base_model(config.base_model),
-            train_set,
-            tagger.labels,
-            out / "peer",
-            epochs=config.training.epochs,
-            seed=config.seed,
-        )
-        test = read_gold(data / KIND / "WN_test.tsv", [])
-        predicted = predict_tags(trainer, tokenizer, test, id2label, max_length=128)
-        peer_scores = score_tags([list(s.tags) for s in test], predicted)
-        result["peer"] = {
-            "train_seconds": seconds,
-            "WN_test": peer_scores,
-            "recipe": "Trainer, first sub-token labels, lr 5e-5, batch 32, "
-            "max_length 128, fp32, argmax decoding",
-        }
-        ours = scores["WN_test"]["tagger"]["strict"]["micro"]["f1"]
-        result["ratios"] = {
-            "f1_cronaca_minus_peer": ours - peer_scores["strict"]["micro"]["f1"],
-            "train_time_peer_over_cronaca": seconds / result["cronaca_train_seconds"],
-        }
-
+        result["peer"] = peer_run(config, tagger, data, out, result["cronaca_train_seconds"])
     text = (data / "examples" / "conflict-news-it.txt").read_text(encoding="utf-8")
-    result["example_entities"] = example_entities(tagger, text)
-    (out / "result.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps({k: v for k, v in result.items() if k != "example_entities"}, indent=1)[:4000])
+    (document,) = Predictor(tagger).predict([text])
+    result["example_entities"] = [
+        {"start": e.start, "end": e.end, "label": e.label, "text": e.text}
+        for e in document.entities
+    ]
+    result["seconds"] = time.perf_counter() - started
+    (out / "scores.json").write_text(json.dumps(scores, indent=1, ensure_ascii=False) + "\n")
+    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps({k: v for k, v in result.items() if k != "example_entities"}, indent=1))
 
 
 if __name__ == "__main__":

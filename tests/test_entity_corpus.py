@@ -124,3 +124,16 @@ def test_the_repository_corpus_loads_and_never_holds_a_kind_id():
     assert len(records) >= 1500
     assert all(r.id.startswith("nib-") for r in records)
     assert {r.meta["split"] for r in records} == {"train", "dev", "test"}
+
+
+def test_char_span_scores_count_exact_spans_only():
+    from cronaca.training.evaluation.entities import char_span_scores
+
+    gold = [{(0, 4, "ORG"), (10, 14, "LOC")}, {(0, 3, "PER")}]
+    pred = [{(0, 4, "ORG"), (10, 13, "LOC")}, {(0, 3, "PER"), (5, 9, "LOC")}]
+    scores = char_span_scores(gold, pred)
+    assert scores["micro"]["precision"] == pytest.approx(2 / 4)
+    assert scores["micro"]["recall"] == pytest.approx(2 / 3)
+    assert scores["per_type"]["LOC"]["f1"] == 0.0 and scores["per_type"]["PER"]["f1"] == 1.0
+    with pytest.raises(ValueError, match="gold texts"):
+        char_span_scores(gold, pred[:1])

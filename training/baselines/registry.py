@@ -19,10 +19,15 @@ from ..data.corpora import kind_file
 RULE_MODELS = {"gazetteer": "entities", "keywords": "events"}
 
 
-def load_gazetteer(spec: str = "gazetteer", train_paths: Sequence[Path] | None = None):
+def load_gazetteer(
+    spec: str = "gazetteer",
+    train_paths: Sequence[Path] | None = None,
+    train_sentences: Sequence | None = None,
+):
     """``gazetteer[:sources]``: the gazetteer tagger from the sources named (among train, ucdp,
-    kind; all by default); ``train`` reads ``train_paths`` (default: KIND ``WN_train.tsv`` in
-    the shared data folder), ``ucdp`` and ``kind`` the files there."""
+    kind; all by default); ``train`` takes the entity strings of ``train_sentences`` (a model's
+    own training set, as its config loads it) or reads ``train_paths`` (default: KIND
+    ``WN_train.tsv`` in the shared data folder); ``ucdp`` and ``kind`` read the files there."""
     from ..data.corpora import read_corpus
     from .gazetteer import DEFAULT, SOURCES, GazetteerTagger
 
@@ -30,8 +35,8 @@ def load_gazetteer(spec: str = "gazetteer", train_paths: Sequence[Path] | None =
     unknown = sources - set(SOURCES)
     if unknown:
         raise ValueError(f"unknown gazetteer source(s) {sorted(unknown)}: use {', '.join(SOURCES)}")
-    train = []
-    if "train" in sources:
+    train = list(train_sentences or [])
+    if "train" in sources and train_sentences is None:
         for path in train_paths or [kind_file("WN_train.tsv")]:
             train += list(read_corpus(path))
     tagger = GazetteerTagger.from_files(

@@ -280,3 +280,26 @@ def paired_bootstrap(
             for j, name in enumerate(types)
         },
     }
+
+
+def char_span_scores(
+    gold: Sequence[set[tuple[int, int, str]]], pred: Sequence[set[tuple[int, int, str]]]
+) -> dict[str, Any]:
+    """Exact character-span P/R/F1 (micro and per type) of ``(start, end, type)`` sets, one
+    set per text: what a user of ``cronaca predict`` gets, whatever its tokenisation."""
+    if len(gold) != len(pred):
+        raise ValueError(f"{len(gold)} gold texts but {len(pred)} predicted")
+
+    def prf(keep) -> dict[str, float]:
+        g = {(i, *s) for i, spans in enumerate(gold) for s in spans if keep(s)}
+        p = {(i, *s) for i, spans in enumerate(pred) for s in spans if keep(s)}
+        tp = len(g & p)
+        precision, recall = tp / max(len(p), 1), tp / max(len(g), 1)
+        f1 = 2 * tp / max(len(g) + len(p), 1)
+        return {"precision": precision, "recall": recall, "f1": f1, "support": len(g)}
+
+    types = sorted({s[2] for spans in (*gold, *pred) for s in spans})
+    return {
+        "micro": prf(lambda s: True),
+        "per_type": {t: prf(lambda s, t=t: s[2] == t) for t in types},
+    }

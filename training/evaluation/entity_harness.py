@@ -238,12 +238,12 @@ def load_tagger(
     return ModelTagger.from_pretrained(path, device=device, precision="fp32")
 
 
-def read_gold(path: Path, drop_labels: Sequence[str]):
+def read_gold(path: Path, drop_labels: Sequence[str], data_dir: Path | None = None):
     from ..data.corpora import read_corpus
     from ..data.entity_corpus import is_corpus_name, load_named
 
     if is_corpus_name(str(path)):  # news-entities:test, the project's news corpus
-        return load_named(str(path))
+        return load_named(str(path), data_dir)
 
     # gold is scored exactly as the official scorer reads it: invalid IOB2 kept as it is
     label_map = {label: None for label in drop_labels}
