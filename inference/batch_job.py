@@ -204,21 +204,21 @@ def _record_key(record: dict) -> tuple:
 
 
 def result_record(item: Item, document) -> dict:
-    return {"id": item.id, **_rounded(document.to_dict())}
+    return {"id": item.id, **rounded(document.to_dict())}
 
 
 def error_record(item: Item) -> dict:
     return {"id": item.id, "error": item.error, "source": item.source, "line": item.line}
 
 
-def _rounded(value):
+def rounded(value):
     """Scores to 4 decimals: the output stays readable, and no decision depends on more."""
     if isinstance(value, float):
         return round(value, 4)
     if isinstance(value, dict):
-        return {key: _rounded(inner) for key, inner in value.items()}
+        return {key: rounded(inner) for key, inner in value.items()}
     if isinstance(value, list | tuple):
-        return [_rounded(inner) for inner in value]
+        return [rounded(inner) for inner in value]
     return value
 
 

@@ -1,10 +1,14 @@
 """The README's prediction examples run as written (with tiny models in place of the quick
 ones) and every entity's offsets slice the example text exactly."""
 
+import contextlib
 import json
+import os
 import re
+import shlex
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -77,3 +81,64 @@ def _check_example_record(record: dict) -> None:
         assert text[entity["start"] : entity["end"]] == entity["text"]
     for sentence in record["sentences"]:
         assert text[sentence["start"] : sentence["end"]].strip()
+
+
+# --- the annotation loop section -------------------------------------------------------------
+
+
+def _commands(block: str) -> list[list[str]]:
+    """A bash block's commands, continuation lines joined, each split as the shell would."""
+    return [shlex.split(line) for line in block.replace("\\\n", " ").splitlines() if line.strip()]
+
+
+def _run_cli(argv: list[str], cwd: Path) -> None:
+    """One ``cronaca …`` command line in-process (a ``> FILE`` redirect is honoured)."""
+    from cronaca.training.cli import main
+
+    assert argv[0] == "cronaca"
+    argv, target = (argv[:-2], argv[-1]) if ">" in argv else (argv, None)
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.ExitStack() as stack:
+            if target:
+                handle = stack.enter_context(open(target, "w", encoding="utf-8"))
+                stack.enter_context(contextlib.redirect_stdout(handle))
+            assert main(argv[1:] + ["--quiet"] * (argv[1] in ("predict", "select"))) == 0
+    finally:
+        os.chdir(previous)
+
+
+def _in_tmp(code: str, dirs, tmp_path: Path) -> str:
+    return _with_tiny_models(code, dirs).replace("runs/", f"{tmp_path}/")
+
+
+def test_the_annotation_loop_commands_run_as_written(tiny_predictor_dirs, tmp_path):
+    from test_annotation_loop import as_corrected_export
+
+    block = _block("bash", "cronaca label-config")
+    for argv in _commands(_in_tmp(block, tiny_predictor_dirs, tmp_path)):
+        _run_cli(argv, ROOT)
+    (task,) = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))
+    assert task["data"]["id"] == EXAMPLE.name and task["predictions"][0]["result"]
+    config = ET.parse(tmp_path / "label-config.xml").getroot()
+    assert config.find("Labels").get("name") == task["predictions"][0]["result"][0]["from_name"]
+
+    # "correct" in Label Studio: accept the predictions, export; then the entity retraining
+    as_corrected_export(tmp_path / "tasks.json", tmp_path / "export.json")
+    train = _block("bash", "cronaca train configs/ner-kind.yaml --set 'data.train=[runs/export")
+    ner_command = _commands(_in_tmp(train, tiny_predictor_dirs, tmp_path))[0]
+    _run_cli(ner_command + ["--set", "training.epochs=1", "--set", "training.precision=fp32"], ROOT)
+    assert (tmp_path / "ner-loop" / "model" / "config.json").is_file()
+    # the event-type retraining reads the project's whole event corpus: not run here
+
+    pool = [
+        {"id": f"p{i}", "text": text}
+        for i, text in enumerate(["Raid su Hajin.", "Corteo a Roma."] * 3)
+    ]
+    (tmp_path / "pool.jsonl").write_text("".join(json.dumps(r) + "\n" for r in pool))
+    select = _block("bash", "cronaca select")
+    for argv in _commands(_in_tmp(select, tiny_predictor_dirs, tmp_path)):
+        _run_cli(argv, ROOT)
+    chosen = json.loads((tmp_path / "next.json").read_text(encoding="utf-8"))
+    assert sorted(t["data"]["id"] for t in chosen) == ["p0", "p1"]  # the copies are dropped

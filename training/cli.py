@@ -2,7 +2,9 @@
 
 Every argument parser of the training side is defined here, the annotation tools' too
 (:func:`run_tool`, behind ``python -m cronaca.training.data.TOOL``), so a command's options are
-read in one place; the modules behind the commands take parsed arguments.
+read in one place; the modules behind the commands take parsed arguments. The annotation
+loop's commands (``predict``, ``label-config``, ``select``) share their options, so those are
+defined together in :mod:`.annotation_loop` and registered here.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from . import annotation_loop
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable]] = {}
 
@@ -214,68 +218,23 @@ command(
 )(evaluate)
 
 
-def _predict_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--model",
-        action="append",
-        required=True,
-        metavar="DIR|NAME",
-        help="a saved model directory (entities or event types) or a built-in rule model: "
-        "gazetteer (entities; gazetteer:train,ucdp,kind picks its sources) or keywords (event "
-        "types); give it twice for both",
-    )
-    parser.add_argument(
-        "--input", required=True, help="a .jsonl file (id, text), a text file, or a folder of .txt"
-    )
-    parser.add_argument(
-        "--output", required=True, help="the JSONL file to write; an existing one is resumed"
-    )
-    parser.add_argument(
-        "--batch-size", type=int, default=32, help="windows per forward pass (default: 32)"
-    )
-    parser.add_argument(
-        "--device", default="auto", help="auto, cpu, cuda or cuda:N (default: auto)"
-    )
-    parser.add_argument(
-        "--precision",
-        default="auto",
-        choices=("auto", "fp32", "bf16", "fp16", "int8"),
-        help="auto: bf16 on a GPU, fp32 on the CPU; int8: quantised, CPU only (BENCHMARKS.md)",
-    )
-    parser.add_argument(
-        "--max-characters",
-        type=int,
-        default=1_000_000,
-        help="longer texts become error records (default: 1,000,000)",
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-
-
-@command(
+command(
     "predict",
-    "annotate documents (JSONL, a text file or a folder) with entities and event types; resumable",
-    _predict_arguments,
-)
-def predict(args: argparse.Namespace) -> int:
-    from cronaca.inference.batch_job import JobError, count_inputs, read_inputs, report, run_job
-    from cronaca.inference.predictor import Predictor
-
-    from .baselines.registry import resolve_models
-
-    try:
-        items = read_inputs(args.input, args.max_characters)
-        total = count_inputs(args.input)
-        # rule names become baseline objects here: the runtime core never imports training
-        models = resolve_models(args.model)
-        predictor = Predictor.from_models(models, args.device, args.precision)
-        summary = run_job(
-            predictor, items, args.output, args.batch_size, total, show_progress=not args.quiet
-        )
-    except (JobError, ValueError, OSError) as error:  # OSError: a gazetteer file missing
-        print(f"cronaca predict: error: {error}", file=sys.stderr)
-        return 2
-    report(summary, args.output)
-    return 0
+    "annotate documents (JSONL, a text file or a folder) with entities and event types, as "
+    "cronaca records (resumable), Label Studio tasks or Doccano JSONL",
+    annotation_loop.predict_arguments,
+)(annotation_loop.predict)
+command(
+    "label-config",
+    "print the Label Studio labelling configuration (XML) for the models' labels",
+    annotation_loop.label_config_arguments,
+)(annotation_loop.label_config)
+command(
+    "select",
+    "rank a pool of documents by the models' uncertainty, drop near-duplicates, and write the "
+    "top N as pre-annotated tasks",
+    annotation_loop.select_arguments,
+)(annotation_loop.select)
 
 
 def _run_arguments(parser: argparse.ArgumentParser) -> None:

@@ -26,7 +26,9 @@ from .base_models import DEFAULT_BASE_MODEL
 @dataclass
 class DataConfig:
     dir: str | None = None  # the shared data folder; None: $CRONACA_DATA or ../shared/data
-    train: list[str] = field(default_factory=list)  # corpus files, relative to dir or absolute
+    # corpus files, relative to dir or absolute; for the events task, exports with event types
+    # that join the project's corpus (tasks.events.export_records)
+    train: list[str] = field(default_factory=list)
     dev: list[str] = field(default_factory=list)  # model selection and thresholds: never WN_test
     silver: list[str] = field(default_factory=list)  # noisy extra training data (WikiNEuRal)
     silver_weight: float = 1.0  # share of silver sentences sampled per epoch, relative to gold

@@ -86,11 +86,15 @@ def _is_str_list(value: Any) -> bool:
 def _flat_draft(path: Path, line: int, index: int, record: dict[str, Any]) -> _Draft:
     """Doccano (``label``, ``entities``, ``cats``) or Label Studio JSON-MIN (controls as keys)."""
     draft = _Draft(line, record_id_of(path, index, record), record.get("text"))
+    # with "cats" holding the categories, an empty "label" can only be an empty span list
+    spans_keys = ("label", "labels", "entities") if "cats" in record else ("entities",)
     for key, value in record.items():
-        if key in ("label", "labels", "entities", "cats") and isinstance(value, list):
+        if key == "cats":  # Doccano's categories: event types, even when none apply
+            draft.events = event_labels(path, line, value)
+        elif key in ("label", "labels", "entities") and isinstance(value, list):
             if _is_str_list(value):  # text classification: event types
                 draft.events = event_labels(path, line, value)
-            elif value or key == "entities":  # an empty Doccano "label" may be either
+            elif value or key in spans_keys:  # else an empty "label" may be either layer
                 draft.spans = (draft.spans or []) + _raw_spans(path, line, value)
         elif (
             isinstance(value, list)
@@ -108,7 +112,11 @@ def _label_studio_draft(
 ) -> _Draft:
     """A Label Studio task (JSON export): ``data.text`` and one non-cancelled annotation."""
     data = task.get("data") if isinstance(task.get("data"), dict) else {}
-    draft = _Draft(line, record_id_of(path, index, task), data.get("text"))
+    # cronaca's pre-annotations carry the document id in data.id (Label Studio numbers the
+    # tasks itself and keeps data as imported), so a corrected export keeps the ids
+    draft = _Draft(
+        line, record_id_of(path, index, data if "id" in data else task), data.get("text")
+    )
     annotations = task.get("annotations", task.get("completions")) or []
     kept = [a for a in annotations if isinstance(a, dict) and not a.get("was_cancelled")]
     if len(kept) > 1:
@@ -242,7 +250,10 @@ def _span_sentence(
     tokens = [draft.text[s:e] for s, e in offsets]
     tags = events = None
     if draft.annotated and layers[0]:
-        tags = spans_to_tags(tagger.token_spans(draft, offsets), len(tokens))
+        try:
+            tags = spans_to_tags(tagger.token_spans(draft, offsets), len(tokens))
+        except CorpusError as error:  # the line, and the task or record id an annotator sees
+            raise CorpusError(path, error.line, f"record {draft.id}: {error.reason}") from None
     if draft.annotated and layers[1]:
         events = draft.events or ()
     return Sentence(

@@ -4,6 +4,7 @@ loading the base encoder with a new head, and saving the best model."""
 from __future__ import annotations
 
 import json
+import logging
 import random
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -19,6 +20,9 @@ from ..data.corpora import read_corpus, shared_data_dir
 from ..data.entity_corpus import is_corpus_name, load_named
 from ..data.records import Sentence
 from ..data.splits import is_held_out
+
+logger = logging.getLogger(__name__)
+LAYERS = {"tags": "entity spans", "events": "event types"}
 
 
 def load_files(files: Sequence[str], config: ExperimentConfig) -> list[Sentence]:
@@ -39,6 +43,19 @@ def load_files(files: Sequence[str], config: ExperimentConfig) -> list[Sentence]
             )
         sentences.extend(read_corpus(path, label_map=label_map))
     return sentences
+
+
+def annotated(sentences: list[Sentence], layer: str, where: str) -> list[Sentence]:
+    """The records that annotate ``layer`` (``"tags"`` or ``"events"``). An annotation-tool
+    export may hold tasks nobody annotated (skipped, and logged); a key's files with none at
+    all are an error, since files of the wrong kind must not train a model on nothing."""
+    kept = [s for s in sentences if getattr(s, layer) is not None]
+    if sentences and not kept:
+        raise ValueError(f"{where}: no record annotates {LAYERS[layer]}")
+    if len(kept) < len(sentences):
+        skipped = len(sentences) - len(kept)
+        logger.warning("%s: %d record(s) without %s skipped", where, skipped, LAYERS[layer])
+    return kept
 
 
 def subsample(sentences: list[Sentence], limit: int | None, seed: int) -> list[Sentence]:

@@ -9,6 +9,10 @@ The head follows how multilingual-e5 was trained (:mod:`cronaca.inference.event_
 mean pooling over the mask behind the ``"query: "`` prefix (``pooling: mean``); ``cls_pooler``
 keeps ``BertForSequenceClassification``'s ``[CLS]`` + random pooler, for comparison only.
 
+The records are the project's corpus (``data/events``) plus, when ``data.train`` or
+``data.dev`` name files, their records that annotate event types (a Label Studio or Doccano
+export, :func:`export_records`), in the split their key names.
+
 Class imbalance is handled on purpose: most records have no event and some types are rare,
 so the binary cross-entropy of each type is weighted by its negative/positive ratio in the
 training split (capped), and each type gets its own decision threshold, chosen on the dev
@@ -18,6 +22,7 @@ split to maximise that type's F1 and saved with the model.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +37,7 @@ from cronaca.inference.settings import ModelSettings
 from ..config import ExperimentConfig
 from ..data.event_corpus import by_split, load_event_corpus
 from ..data.records import Sentence
-from .common import load_base, save_model, subsample
+from .common import annotated, load_base, load_files, save_model, subsample
 from .loop import Example
 from .probe import fit_probe, pooled_states
 
@@ -73,12 +78,23 @@ def event_model(config: ExperimentConfig):
     return load_base(AutoModelForSequenceClassification, config, **head)
 
 
+def export_records(config: ExperimentConfig) -> list[Sentence]:
+    """The records of ``data.train`` and ``data.dev`` files (annotation-tool exports with event
+    types), given the split their key names; they join the project's corpus."""
+    records = []
+    for split, files in (("train", config.data.train), ("dev", config.data.dev)):
+        found = annotated(load_files(files, config), "events", f"data.{split}")
+        records += [replace(r, meta={**r.meta, "split": split}) for r in found]
+    return records
+
+
 class EventTask:
     """A ``loop.Task``: event types scored by macro-F1 over the types on dev."""
 
     def __init__(self, config: ExperimentConfig, records: Sequence[Sentence] | None = None):
         self.config, self.types = config, list(config.labels)
-        splits = by_split(records if records is not None else load_event_corpus(config.data.dir))
+        corpus = records if records is not None else load_event_corpus(config.data.dir)
+        splits = by_split([*corpus, *export_records(config)])
         train_set = subsample(splits["train"], config.data.max_train_sentences, config.seed)
         self.dev = subsample(splits["dev"], config.data.max_dev_sentences, config.seed)
         self.model, self.tokenizer = event_model(config)

@@ -16,7 +16,7 @@ from cronaca.inference.tagger import ModelTagger
 from ..config import ExperimentConfig
 from ..data.records import Sentence
 from ..evaluation.entities import score_tags
-from .common import load_base, load_files, save_model, subsample
+from .common import annotated, load_base, load_files, save_model, subsample
 from .loop import Example
 
 
@@ -37,7 +37,7 @@ def encode_examples(
 
 def load_train_set(config: ExperimentConfig) -> list[Sentence]:
     """Gold training files, plus a seeded share of silver sentences, optionally subsampled."""
-    train_set = load_files(config.data.train, config)
+    train_set = annotated(load_files(config.data.train, config), "tags", "data.train")
     if config.data.silver:
         silver = load_files(config.data.silver, config)
         train_set += subsample(silver, int(config.data.silver_weight * len(train_set)), config.seed)
@@ -54,7 +54,7 @@ class NerTask:
         self.labels = bio_labels(config.labels)
         id2label, label2id = label_maps(self.labels)
         train_set = load_train_set(config)
-        dev = load_files(config.data.dev, config)
+        dev = annotated(load_files(config.data.dev, config), "tags", "data.dev")
         self.dev = subsample(dev, config.data.max_dev_sentences, config.seed)
         self.model, self.tokenizer = load_base(
             AutoModelForTokenClassification, config, id2label=id2label, label2id=label2id
