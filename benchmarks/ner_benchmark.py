@@ -88,6 +88,14 @@ def trained(config, out: Path) -> tuple[ModelTagger, float]:
     return ModelTagger.from_pretrained(out / "model", precision="fp32"), seconds
 
 
+def history_seconds(path: Path) -> float | None:
+    """The training time a run's ``history.json`` records, if it does."""
+    if not path.exists():
+        return None
+    history = json.loads(path.read_text())
+    return history.get("train_seconds") if isinstance(history, dict) else None
+
+
 def micro_f1(tagger, sentences, out: Path, name: str, n_bootstrap: int) -> float:
     metrics = evaluate(tagger, sentences, out, split_name=name, n_bootstrap=n_bootstrap)
     return metrics["tagger"]["strict"]["micro"]["f1"]
@@ -195,6 +203,12 @@ def main() -> None:
     )
     parser.add_argument("--lever-profile", default="quick")
     parser.add_argument("--peer", action="store_true", help="also train the Trainer recipe")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        help="score this saved model of --profile instead of training one (e.g. the main "
+        "job's runs/ner-kind-quick/model); its training time is read from its history",
+    )
     parser.add_argument("--out", default="runs/bench-ner")
     parser.add_argument("--bootstrap", type=int, default=1000)
     args = parser.parse_args()
@@ -206,13 +220,18 @@ def main() -> None:
     result |= {"cpu_flags": cpu_flags(), "machine": machine(), "profile": args.profile}
     if args.levers:
         result["levers_dev"] = lever_table(args, data, out)
-    tagger, result["cronaca_train_seconds"] = trained(config, out / "model")
+    if args.model:
+        tagger = ModelTagger.from_pretrained(args.model, precision="fp32")
+        result["model"] = str(args.model)
+        result["cronaca_train_seconds"] = history_seconds(args.model.parent / "history.json")
+    else:
+        tagger, result["cronaca_train_seconds"] = trained(config, out / "model")
     result["model_dev"] = dev_scores(tagger, data, out / "model-dev")  # the lever table's row
     gazetteer = load_gazetteer(train_sentences=load_files(config.data.train, config))
     scores = test_scores(tagger, gazetteer, data, out / "test", args.bootstrap)
     news_spans = news_char_spans(tagger)
     result |= headline(scores, news_spans) | {"news_test_char_spans": news_spans}
-    if args.peer:
+    if args.peer and result["cronaca_train_seconds"]:
         result["peer"] = peer_run(config, tagger, data, out, result["cronaca_train_seconds"])
     text = (data / "examples" / "conflict-news-it.txt").read_text(encoding="utf-8")
     (document,) = Predictor(tagger).predict([text])
