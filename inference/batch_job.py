@@ -12,8 +12,8 @@ Output, one line per input, in input order::
     {"id": null, "error": "not valid JSON: Expecting value", "source": "in.jsonl", "line": 7}
 
 An input that cannot be read (bad JSON, a missing or non-string ``text``, a duplicate id, bytes
-that are not UTF-8, a text over ``max_characters``) becomes an *error record* naming its source
-and line, and the job goes on.
+that are not UTF-8, a lone surrogate such as a ``"\ud800"`` escape, a text over
+``max_characters``) becomes an *error record* naming its source and line, and the job goes on.
 
 Resumable: when the output exists, ids already written there (and error records for the same
 source line) are skipped and the rest appended, so a killed run is finished by running the same
@@ -33,6 +33,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from .predictor import GROUP_CHARACTERS, Predictor, character_groups
+from .words import surrogate_problem
 
 MAX_CHARACTERS = 1_000_000  # ~170,000 words: beyond this a "document" is usually a mistake
 
@@ -141,6 +142,10 @@ def _jsonl_item(source: str, number: int, raw: bytes, max_characters: int) -> It
         return error(f"not UTF-8 (byte 0x{raw[problem.start]:02x} at column {problem.start + 1})")
     except json.JSONDecodeError as problem:
         return error(f"not valid JSON: {problem.msg} (column {problem.colno})")
+    except RecursionError:
+        return error("not valid JSON here: nested too deeply")
+    except ValueError as problem:  # e.g. an integer of more than 4,300 digits
+        return error(f"not valid JSON here: {problem}")
     if not isinstance(record, dict):
         return error(f"expected a JSON object with 'id' and 'text', got {type(record).__name__}")
     item_id = record.get("id")
@@ -150,10 +155,14 @@ def _jsonl_item(source: str, number: int, raw: bytes, max_characters: int) -> It
             if item_id is None
             else f"'id' must be a string or an integer, not {type(item_id).__name__}"
         )
+    if isinstance(item_id, str) and surrogate_problem(item_id):
+        return error(f"'id': {surrogate_problem(item_id)}")
     text = record.get("text")
     if not isinstance(text, str):
         what = "missing 'text'" if text is None else f"'text' is {type(text).__name__}"
         return error(f"{what}: expected a string", item_id)
+    if surrogate_problem(text):
+        return error(f"'text': {surrogate_problem(text)}", item_id)
     return _checked(Item(item_id, source, number, text=text), max_characters)
 
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import features
 from .decisions import decide, resolve_thresholds
-from .runtime import forward_batches, prepare
+from .runtime import forward_batches, load_pretrained, prepare
 from .sentences import sentence_spans
 from .settings import ModelSettings
 
@@ -63,15 +63,20 @@ class ModelEventLabeller:
 
     @classmethod
     def from_pretrained(
-        cls, path: str | Path, device: str = "auto", precision: str = "auto"
+        cls,
+        path: str | Path,
+        device: str = "auto",
+        precision: str = "auto",
+        allow_pickle: bool = False,
     ) -> ModelEventLabeller:
-        """``precision``: see :mod:`cronaca.inference.runtime` (``int8`` on the CPU)."""
+        """``precision``: see :mod:`cronaca.inference.runtime` (``int8`` on the CPU);
+        ``allow_pickle``: see :func:`~cronaca.inference.runtime.load_pretrained`."""
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         from . import event_model  # noqa: F401  registers the mean-pooling model type
 
         settings = ModelSettings.load(path)
-        loaded = AutoModelForSequenceClassification.from_pretrained(str(path))
+        loaded = load_pretrained(AutoModelForSequenceClassification, path, allow_pickle)
         return cls(
             prepare(loaded, device, precision),
             AutoTokenizer.from_pretrained(str(path)),

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .words import surrogate_problem
+
 IGNORE = -100  # the label id the loss skips
 
 
@@ -87,6 +89,12 @@ def encode(
     text classification). With ``focus[i] = (first, stop)`` only words ``first..stop-1`` are
     read (the rest is context); word ids are then relative to ``first``.
     """
+    for index, text in enumerate(texts):
+        problem = surrogate_problem(text)
+        if problem:
+            raise ValueError(f"text {index}: {problem}")
+    if not texts:  # the tokenizer fails on an empty batch (a group of empty documents)
+        return []
     words = words if words is not None else [()] * len(texts)
     batch = tokenizer(
         list(texts),

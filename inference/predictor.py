@@ -36,7 +36,7 @@ from .protocols import EntityTagger, EventLabeller
 from .sentences import sentence_spans
 from .tagger import ModelTagger
 from .types import Document, Entity, EventLabel, Sentence
-from .words import word_spans
+from .words import surrogate_problem, word_spans
 
 GROUP_CHARACTERS = 200_000
 T = TypeVar("T")
@@ -116,7 +116,7 @@ class Predictor:
         with tqdm(
             total=total, desc="predict", unit="doc", disable=not show_progress, smoothing=0.1
         ) as progress:
-            for group in character_groups(texts, GROUP_CHARACTERS):
+            for group in character_groups(_checked_texts(texts), GROUP_CHARACTERS):
                 yield from self._predict_batch(group, batch_size)
                 progress.update(len(group))
 
@@ -156,6 +156,18 @@ class Predictor:
             tuple(EventLabel(label, score) for label, score in decide(row, thresholds).items())
             for row in self.labeller.event_scores(sentences, batch_size)
         ]
+
+
+def _checked_texts(texts: Iterable[str]) -> Iterator[str]:
+    """The texts, each checked before any is run: a ``TypeError`` for what is not a string, a
+    ``ValueError`` naming the text and character for what is not valid Unicode."""
+    for index, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"text {index} is {type(text).__name__}, not str")
+        problem = surrogate_problem(text)
+        if problem:
+            raise ValueError(f"text {index}: {problem}")
+        yield text
 
 
 def model_kind(model: ModelSpec) -> str:

@@ -102,6 +102,29 @@ def prepare(model: torch.nn.Module, device: str = "auto", precision: str = "auto
     return model
 
 
+PICKLE_WEIGHTS = ("*.bin", "*.pt", "*.pth", "*.ckpt", "*.pkl")
+
+
+def load_pretrained(auto_class, path: str | Path, allow_pickle: bool = False, **kwargs):
+    """``auto_class.from_pretrained(path)`` from safetensors weights only: a pickle checkpoint
+    (``pytorch_model.bin``, ``*.pt``) can run code when loaded, so a directory holding nothing
+    else is refused unless ``allow_pickle`` (then transformers reads it with
+    ``torch.load(weights_only=True)``)."""
+    folder = Path(path)
+    if folder.is_dir() and not any(folder.glob("*.safetensors")):
+        pickles = sorted(p.name for pattern in PICKLE_WEIGHTS for p in folder.glob(pattern))
+        if pickles and not allow_pickle:
+            raise ValueError(
+                f"{folder}: only pickle weights ({', '.join(pickles)}), which can run code "
+                "when loaded; cronaca loads safetensors. Re-save the model with "
+                "save_pretrained() (safetensors is its default), or pass allow_pickle=True "
+                "for a file you trust"
+            )
+        if pickles:
+            return auto_class.from_pretrained(str(path), use_safetensors=False, **kwargs)
+    return auto_class.from_pretrained(str(path), use_safetensors=True, **kwargs)
+
+
 def model_device(model: torch.nn.Module) -> torch.device:
     for tensor in (*model.parameters(), *model.buffers()):
         return tensor.device

@@ -13,14 +13,26 @@ the CPU (``benchmarks/sentence_benchmark.py``, BENCHMARKS.md).
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 import sentencex
 
+from .words import surrogate_problem
+
 _LINE = re.compile(r"[^\n]+")
+_UP_TO_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
+_STOP = re.compile(r"[.!?…。？！]")
+# sentencex's time grows with (full stops x characters) of what it is given: one 1,000,000-
+# character line of short sentences took hours. So a line is given to it in pieces of about
+# CHUNK characters and at most MAX_STOPS full stops; a line within both limits (any real
+# paragraph) is segmented exactly as a whole, a longer one may differ only where a quotation
+# spans the edge of a piece (sentencex tracks open quotes).
+CHUNK = 10_000
+MAX_STOPS = 256
 
 
-def _pieces(line: str) -> list[tuple[int, int]]:
-    """sentencex's segments of one line as ``(start, end)``; they tile the line exactly."""
+def _segments(line: str) -> list[tuple[int, int]]:
+    """sentencex's segments of one (bounded) line as ``(start, end)``; they tile the line."""
     spans, position = [], 0
     for piece in sentencex.segment("it", line):
         found = line.find(piece, position)  # == position while the segments tile the line
@@ -30,8 +42,43 @@ def _pieces(line: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _cut(line: str, start: int, size: int) -> tuple[int, bool]:
+    """Where the piece of ``line`` read from ``start`` ends (after its last space, or after its
+    MAX_STOPS-th full stop), and whether the full stops decided it."""
+    stop = len(line)
+    if len(line) - start > size:
+        space = _UP_TO_LAST_SPACE.match(line, start + size // 2, start + size)
+        stop = space.end() if space else start + size
+    stops = _STOP.finditer(line, start, stop)
+    last = next(islice(stops, MAX_STOPS - 1, None), None)
+    return (last.end(), True) if last and last.end() < stop else (stop, False)
+
+
+def _pieces(line: str) -> list[tuple[int, int]]:
+    """The segments of a line of any length, one bounded piece at a time (:func:`_cut`). The
+    last two segments of a piece (cut short, or decided without what follows) are read again
+    with the next one; a piece with no boundary doubles until it has one (a long sentence is
+    never cut) unless it already holds MAX_STOPS full stops (then it is not prose: cut there)."""
+    spans, start, size = [], 0, CHUNK
+    while start < len(line):
+        stop, by_stops = _cut(line, start, size)
+        found = [(start + s, start + e) for s, e in _segments(line[start:stop])]
+        if stop < len(line) and len(found) < 2 and not by_stops:
+            size *= 2
+            continue
+        if stop < len(line) and len(found) > 1:
+            found = found[: max(1, len(found) - 2)]
+        spans += found
+        start, size = (found[-1][1] if found else stop), CHUNK
+    return spans
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each sentence of ``text``, in order; none for blank text."""
+    """``(start, end)`` of each sentence of ``text``, in order; none for blank text. A
+    ``ValueError`` for text that is not valid Unicode (a lone surrogate)."""
+    problem = surrogate_problem(text)
+    if problem:
+        raise ValueError(problem)
     spans = []
     for line in _LINE.finditer(text):
         offset = line.start()

@@ -18,7 +18,7 @@ from .decoding import decode_batch, decode_ids, log_softmax
 from .entities import word_entities
 from .labels import ids_to_spans
 from .protocols import WordSpans
-from .runtime import forward_batches, prepare
+from .runtime import forward_batches, load_pretrained, prepare
 from .settings import ModelSettings
 from .types import Entity
 
@@ -33,12 +33,17 @@ class ModelTagger:
 
     @classmethod
     def from_pretrained(
-        cls, path: str | Path, device: str = "auto", precision: str = "auto"
+        cls,
+        path: str | Path,
+        device: str = "auto",
+        precision: str = "auto",
+        allow_pickle: bool = False,
     ) -> ModelTagger:
-        """``precision``: see :mod:`cronaca.inference.runtime` (``int8`` on the CPU)."""
+        """``precision``: see :mod:`cronaca.inference.runtime` (``int8`` on the CPU);
+        ``allow_pickle``: see :func:`~cronaca.inference.runtime.load_pretrained`."""
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-        loaded = AutoModelForTokenClassification.from_pretrained(str(path))
+        loaded = load_pretrained(AutoModelForTokenClassification, path, allow_pickle)
         model = prepare(loaded, device, precision)
         tokenizer = AutoTokenizer.from_pretrained(str(path))
         return cls(model, tokenizer, ModelSettings.load(path), name=Path(path).name)

@@ -71,9 +71,9 @@ _NUMBER_SIGN = _one_of(("n", "nn", "nr", "no"), r"\.")
 _TOKEN = re.compile(
     rf"""
     {_WORD}++(?=\s|\Z)                                            # plain word (fast path)
-  | https?://\S+?(?=[.,;:!?)\]»"”'’]*(?:\s|$))                  # URL, minus trailing punctuation
-  | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                                # e-mail address
-  | (?:www\.)?[\w-]+(?:\.[\w-]+)*\.{_TLD}\b                     # bare domain: Repubblica.it
+  | https?://(?:\S*[^\s.,;:!?)\]»"”'’]|\S)                      # URL, minus trailing punctuation
+  | [\w.+-]{{1,64}}@[\w-]+(?:\.[\w-]+)+                          # e-mail address
+  | (?:www\.)?[\w-]{{1,63}}(?:\.[\w-]{{1,63}}){{0,10}}\.{_TLD}\b    # bare domain: Repubblica.it
   | {_ELIDED}(?={_WORD}|["«“])                                    # elision: l' dell' un' all’
   | {_TRUNCATED}(?!{_WORD})                                       # truncation: po' mo'
   | (?<!{_WORD})[{_APOS}]ndr{_WORD}*                            # aphaeresis: 'ndrangheta
@@ -89,6 +89,24 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(text: str) -> int:
+    """Index of the first lone surrogate in ``text`` (a ``"\\ud800"`` JSON escape with no pair
+    decodes to one; no encoder or tokenizer accepts it), or -1 when there is none."""
+    found = _SURROGATE.search(text)
+    return found.start() if found else -1
+
+
+def surrogate_problem(text: str) -> str | None:
+    """Why ``text`` is not valid Unicode (a lone surrogate), or None."""
+    at = lone_surrogate(text)
+    if at < 0:
+        return None
+    return f"lone surrogate U+{ord(text[at]):04X} at character {at}: not valid Unicode"
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:

@@ -14,6 +14,7 @@ from cronaca.training.config import load_config
 from cronaca.training.data.records import Sentence
 from cronaca.training.tasks.events import EventTask, tune_thresholds
 from cronaca.training.tasks.loop import fit
+from cronaca.training.tasks.train import train
 
 TEXTS = [
     ("Raid aerei della coalizione su Hajin, dieci morti.", ["explosion_remote_violence"]),
@@ -145,3 +146,33 @@ def test_mean_pooling_ignores_padding():
     long = mean_pool(padded, torch.tensor([[1, 1, 1, 0, 0, 0, 0, 0]]))
     assert torch.allclose(short, long) and torch.allclose(short, hidden.mean(1))
     assert torch.equal(mean_pool(hidden, torch.zeros(1, 3)), torch.zeros(1, 4))  # no NaN
+
+
+def test_same_seed_same_scores(tmp_path, tiny_model_dir):
+    """Two runs of the event task with the same seed: the same losses, dev scores, thresholds
+    and weights (tests/test_train.py checks the same for the entity task)."""
+    records = [record(i, t, labels, "train") for i, (t, labels) in enumerate(TEXTS * 4)]
+    records += [record(100 + i, t, labels, "dev") for i, (t, labels) in enumerate(TEXTS)]
+
+    def run(name: str):
+        settings = {
+            "task": "events",
+            "base_model": str(tiny_model_dir),
+            "output_dir": str(tmp_path / name),
+            "labels": list(EVENT_TYPES),
+            "training.epochs": 2,
+            "training.learning_rate": 1e-3,
+            "training.precision": "fp32",
+            "training.freeze_word_embeddings": False,
+        }
+        config = load_config(None, overrides=[f"{k}={json.dumps(v)}" for k, v in settings.items()])
+        result = train(config, records=records)  # the entry point: it seeds, as `cronaca train`
+        model_dir = Path(config.output_dir) / "model"
+        return result, json.loads((model_dir / "cronaca.json").read_text()), model_dir
+
+    (first, saved_a, dir_a), (second, saved_b, dir_b) = run("a"), run("b")
+    assert [h["loss"] for h in first["history"]] == [h["loss"] for h in second["history"]]
+    assert first["history"] == second["history"]
+    assert first["best_dev_score"] == second["best_dev_score"]
+    assert saved_a["thresholds"] == saved_b["thresholds"]
+    assert (dir_a / "model.safetensors").read_bytes() == (dir_b / "model.safetensors").read_bytes()

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from cronaca.inference.words import surrogate_problem
+
 from .records import CorpusError
 
 _SPACE = re.compile(r"\s*")
@@ -58,7 +60,9 @@ def json_records(path: Path) -> Iterator[tuple[int, int, Any]]:
             record = json.loads(line)
         except json.JSONDecodeError as err:
             raise CorpusError(path, number, f"not JSON: {err.msg} (column {err.colno})") from None
-        yield number, number - 1, record
+        except (RecursionError, ValueError) as err:  # nested too deeply, a 5,000-digit integer
+            raise CorpusError(path, number, f"not JSON this reader takes: {_why(err)}") from None
+        yield number, number - 1, _unicode_checked(path, number, record)
 
 
 def _json_array(path: Path) -> Iterator[tuple[int, int, Any]]:
@@ -79,12 +83,33 @@ def _json_array(path: Path) -> Iterator[tuple[int, int, Any]]:
             record, position = decoder.raw_decode(text, start)
         except json.JSONDecodeError as err:
             raise CorpusError(path, err.lineno, f"not JSON: {err.msg}") from None
-        yield line, index, record
+        except (RecursionError, ValueError) as err:
+            raise CorpusError(path, line, f"not JSON this reader takes: {_why(err)}") from None
+        yield line, index, _unicode_checked(path, line, record)
         index, position = index + 1, _SPACE.match(text, position).end()
         if text.startswith(",", position):
             position += 1
         elif not text.startswith("]", position):
             raise CorpusError(path, line, "expected ',' or ']' after a record in the JSON array")
+
+
+def _why(error: Exception) -> str:
+    return "nested too deeply" if isinstance(error, RecursionError) else str(error)
+
+
+def _unicode_checked(path: Path, line: int, record: Any) -> Any:
+    """``record``, once no string in it (key or value) holds a lone surrogate: a ``"\\ud800"``
+    escape with no pair is valid JSON but not text, and would fail far from its line."""
+    stack = [record]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack += [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            stack += value
+        elif isinstance(value, str) and surrogate_problem(value):
+            raise CorpusError(path, line, f"{surrogate_problem(value)} in {value[:40]!r}")
+    return record
 
 
 def record_id_of(path: Path, index: int, record: Mapping[str, Any]) -> str:

@@ -47,7 +47,11 @@ def read_news_items(path: str | os.PathLike[str]) -> Corpus:
     for line, index, record in json_records(path):
         if not isinstance(record, dict) or not isinstance(record.get("title"), str):
             raise CorpusError(path, line, "a news item must be an object with a string 'title'")
-        text = news_text(record["title"], record.get("description") or "")
+        description = record.get("description") or ""
+        if not isinstance(description, str):
+            what = type(description).__name__
+            raise CorpusError(path, line, f"'description' must be a string, not {what}")
+        text = news_text(record["title"], description)
         if not text:
             raise CorpusError(path, line, "empty title and description")
         offsets = word_spans(text)

@@ -118,20 +118,26 @@ def _label_studio_draft(
         line, record_id_of(path, index, data if "id" in data else task), data.get("text")
     )
     annotations = task.get("annotations", task.get("completions")) or []
+    if not isinstance(annotations, list):
+        raise CorpusError(path, line, f"task {draft.id}: 'annotations' must be a list")
     kept = [a for a in annotations if isinstance(a, dict) and not a.get("was_cancelled")]
     if len(kept) > 1:
         reason = f"task {draft.id} has {len(kept)} annotations: resolve them to one before loading"
         raise CorpusError(path, line, reason)
     draft.annotated = bool(kept)
     choices: list[Any] | None = None
-    for result in kept[0].get("result", []) if kept else []:
+    results = kept[0].get("result", []) if kept else []
+    if not isinstance(results, list):
+        raise CorpusError(path, line, f"task {draft.id}: 'result' must be a list")
+    for result in results:
         if not isinstance(result, dict) or not isinstance(result.get("value", {}), dict):
             raise CorpusError(path, line, f"task {draft.id}: malformed result {result!r}")
         kind, value = result.get("type"), result.get("value", {})
         if kind == "labels":
             draft.spans = (draft.spans or []) + _raw_span(path, line, value)
         elif kind == "choices":
-            choices = (choices or []) + list(value.get("choices") or [])
+            found = value.get("choices") or []
+            choices = (choices or []) + (found if isinstance(found, list) else [found])
         else:
             report.ignored[str(kind)] += 1
     draft.events = None if choices is None else event_labels(path, line, choices)

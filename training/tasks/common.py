@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import shutil
 from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -113,10 +114,46 @@ def quiet_load_report():
 def save_model(
     model, tokenizer, out: Path, config: ExperimentConfig, scores: dict, settings: ModelSettings
 ) -> None:
-    """A standard HF directory plus what inference and a reader of the run need."""
-    out.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(str(out))
-    tokenizer.save_pretrained(str(out))
-    settings.save(out)
-    (out / "training_config.yaml").write_text(yaml.safe_dump(to_dict(config), sort_keys=False))
-    (out / "scores.json").write_text(json.dumps(scores, indent=2) + "\n")
+    """A standard HF directory (safetensors weights) plus what inference and a reader of the run
+    need, written aside and renamed into place (:func:`replace_dir`): a run killed while saving
+    leaves the previous best model whole."""
+    out = Path(out)
+    recover_dir(out)
+    staging = out.with_name(f".{out.name}.writing")
+    shutil.rmtree(staging, ignore_errors=True)  # what an earlier killed save left
+    staging.mkdir(parents=True)
+    try:
+        model.save_pretrained(str(staging), safe_serialization=True)
+        tokenizer.save_pretrained(str(staging))
+        settings.save(staging)
+        dumped = yaml.safe_dump(to_dict(config), sort_keys=False)
+        (staging / "training_config.yaml").write_text(dumped)
+        (staging / "scores.json").write_text(json.dumps(scores, indent=2) + "\n")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    replace_dir(staging, out)
+
+
+def _previous(out: Path) -> Path:
+    return out.with_name(f".{out.name}.previous")
+
+
+def replace_dir(new: Path, out: Path) -> None:
+    """Put the complete directory ``new`` at ``out``: the old one is renamed aside, ``new``
+    renamed in, the old one removed. Each rename is atomic, so at every moment either ``out``
+    or its ``.previous`` sibling is a whole directory (:func:`recover_dir` puts it back)."""
+    previous = _previous(out)
+    shutil.rmtree(previous, ignore_errors=True)
+    if out.exists():
+        out.rename(previous)
+    new.rename(out)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def recover_dir(out: Path) -> None:
+    """After a kill between the two renames of :func:`replace_dir`: the previous directory
+    back at ``out``."""
+    previous = _previous(out)
+    if previous.is_dir() and not out.exists():
+        previous.rename(out)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -26,6 +27,7 @@ from cronaca.inference.batching import budget_batches
 from cronaca.inference.runtime import cpu_has_bf16
 
 from ..config import ExperimentConfig
+from .common import recover_dir, replace_dir
 
 
 @dataclass
@@ -127,8 +129,11 @@ class Loop:
         self.progress = Progress()
 
     def resume(self) -> None:
+        recover_dir(self.checkpoint)
         if (self.checkpoint / "progress.json").is_file():
-            self.accelerator.load_state(str(self.checkpoint))
+            # the model comes from safetensors, the optimiser, scheduler and RNG states through
+            # torch.load(weights_only=True): a checkpoint cannot run code when resumed
+            self.accelerator.load_state(str(self.checkpoint), load_kwargs={"weights_only": True})
             state = json.loads((self.checkpoint / "progress.json").read_text())
             self.progress = Progress(**state)
             self.accelerator.print(
@@ -136,8 +141,13 @@ class Loop:
             )
 
     def save_checkpoint(self) -> None:
-        self.accelerator.save_state(str(self.checkpoint))
-        (self.checkpoint / "progress.json").write_text(json.dumps(asdict(self.progress)) + "\n")
+        """Written aside and renamed into place, as the model: a kill while saving leaves the
+        previous checkpoint (and its progress.json) whole."""
+        staging = self.checkpoint.with_name(f".{self.checkpoint.name}.writing")
+        shutil.rmtree(staging, ignore_errors=True)
+        self.accelerator.save_state(str(staging), safe_serialization=True)
+        (staging / "progress.json").write_text(json.dumps(asdict(self.progress)) + "\n")
+        replace_dir(staging, self.checkpoint)
 
     def step(self, batch: list[int]) -> float:
         inputs = self.task.collate([self.task.examples[i] for i in batch])

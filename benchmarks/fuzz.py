@@ -1,0 +1,182 @@
+"""Fuzzing, long profile: every target of tests/fuzzing.py for ``--cases`` generated inputs
+(``--slow-cases`` for the targets that run a model or 10k-1M-character texts), the counts and
+any failure written to benchmarks/results/fuzz.json.
+
+    nice -n 19 python benchmarks/fuzz.py --cases 10000 --slow-cases 1000
+
+The fast profile of the same targets runs in the tests (tests/test_fuzz.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import fuzzing as fz  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results" / "fuzz.json"
+SLOW = {"long_texts", "features", "predictor", "batch_job"}
+
+
+def cpu_flags() -> list[str]:
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return []
+    line = next((x for x in info.splitlines() if x.startswith("flags")), "")
+    return sorted({f for f in line.split(":", 1)[-1].split() if f.startswith(("avx", "amx"))})
+
+
+def targets(folder: Path, models: Path):
+    """``name -> (strategy, check)``; the models are the tiny in-process ones of the tests."""
+    from tiny import save_tiny_model
+    from transformers import AutoTokenizer
+
+    from cronaca.inference.predictor import Predictor
+    from cronaca.training.data.news import read_news_items
+
+    base = save_tiny_model(models / "tiny")
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    predictor = Predictor.from_pretrained(*_tiny_dirs(base, models), device="cpu", precision="fp32")
+    by_id = fz.news_index(folder)
+    texts = st.lists(fz.texts_with_surrogates, min_size=1, max_size=4)
+    return {
+        "kind_tsv": (
+            fz.column_files(False),
+            lambda d: fz.check_reader(folder, "a.tsv", d, fz.read_column_file(False)),
+        ),
+        "wikineural_conllu": (
+            fz.column_files(True),
+            lambda d: fz.check_reader(folder, "a.conllu", d, fz.read_column_file(True)),
+        ),
+        "spans_jsonl": (
+            fz.json_files(fz.span_records()),
+            lambda d: fz.check_reader(folder, "a.jsonl", d, fz.read_spans),
+        ),
+        "spans_json": (
+            fz.json_files(fz.span_records()),
+            lambda d: fz.check_reader(folder, "a.json", d, fz.read_spans),
+        ),
+        "news_items": (
+            fz.json_files(fz.news_records()),
+            lambda d: fz.check_reader(folder, "n.jsonl", d, read_news_items),
+        ),
+        "standoff_events": (
+            fz.json_files(fz.standoff_records(by_id)),
+            lambda d: fz.check_standoff(folder, d, by_id, entities=False),
+        ),
+        "standoff_entities": (
+            fz.json_files(fz.standoff_records(by_id)),
+            lambda d: fz.check_standoff(folder, d, by_id, entities=True),
+        ),
+        "words": (fz.texts_with_surrogates, fz.check_words),
+        "sentences": (fz.texts_with_surrogates, fz.check_sentences),
+        "long_texts": (fz.long_texts(), lambda t: (fz.check_words(t), fz.check_sentences(t))),
+        "features": (
+            st.tuples(texts, st.integers(8, 64)),
+            lambda a: fz.check_features(tokenizer, a[0], a[1], a[1] // 4),
+        ),
+        "predictor": (
+            st.lists(fz.texts_with_surrogates, min_size=1, max_size=3),
+            lambda b: fz.check_predictor(predictor, b),
+        ),
+        "batch_job": (
+            st.tuples(fz.job_lines(), st.integers(0, 8)),
+            lambda a: fz.check_batch_job(predictor, folder, a[0], a[1]),
+        ),
+    }
+
+
+def _tiny_dirs(base: Path, models: Path) -> tuple[Path, Path]:
+    """The tiny entity and event models of tests/conftest.py (``tiny_predictor_dirs``)."""
+    import conftest
+
+    return conftest.tiny_predictor_dirs.__wrapped__(base, _Factory(models))
+
+
+class _Factory:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def mktemp(self, name: str) -> Path:
+        path = self.root / name
+        path.mkdir()
+        return path
+
+
+def run_target(name: str, strategy, check, cases: int) -> dict:
+    count = [0]
+
+    @settings(
+        max_examples=cases,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=True,
+    )
+    @given(strategy)
+    def target(value):
+        count[0] += 1
+        check(value)
+
+    started = time.perf_counter()
+    failure = None
+    try:
+        target()
+    except Exception as error:  # the property failed: keep the shrunk example's message
+        failure = f"{type(error).__name__}: {error}"[:2000]
+        notes = getattr(error, "__notes__", [])
+        failure += "".join(f"\n{note}" for note in notes)[:2000]
+    seconds = time.perf_counter() - started
+    print(f"{name}: {count[0]} cases, {seconds:.1f} s, {'FAILED' if failure else 'ok'}", flush=True)
+    return {"cases": count[0], "seconds": round(seconds, 1), "failure": failure}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=10_000, help="cases per target")
+    parser.add_argument("--slow-cases", type=int, default=None, help=f"cases for {sorted(SLOW)}")
+    parser.add_argument("--only", nargs="*", help="run only these targets")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    slow_cases = args.slow_cases if args.slow_cases is not None else args.cases
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, models = Path(tmp) / "files", Path(tmp) / "models"
+        folder.mkdir()
+        models.mkdir()
+        per_target = {}
+        for name, (strategy, check) in targets(folder, models).items():
+            if args.only and name not in args.only:
+                continue
+            cases = slow_cases if name in SLOW else args.cases
+            per_target[name] = run_target(name, strategy, check, cases)
+    failures = {name: r["failure"] for name, r in per_target.items() if r["failure"]}
+    result = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "command": "nice -n 19 python benchmarks/fuzz.py " + " ".join(argv or sys.argv[1:]),
+        "cpu_flags": cpu_flags(),
+        "cases_asked": {"default": args.cases, "slow_targets": slow_cases},
+        "min_cases_per_target": min(r["cases"] for r in per_target.values()),
+        "failures_left": len(failures),
+        "cases_per_target": {name: r["cases"] for name, r in per_target.items()},
+        "seconds_per_target": {name: r["seconds"] for name, r in per_target.items()},
+        "failures": failures,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps({k: result[k] for k in ("min_cases_per_target", "failures_left")}))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
