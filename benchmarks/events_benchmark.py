@@ -64,15 +64,22 @@ def paired(metrics: dict, scope: str = "overall") -> dict:
     return metrics["paired_bootstrap"][scope]["macro_f1"]
 
 
+REUSE = False  # --reuse: a run folder with a finished history.json is loaded, not retrained
+
+
 def trained(
     config_overrides: list[str], profile: str, out: str, records=None
 ) -> ModelEventLabeller:
     config = load_config(
         ROOT / "configs/events.yaml", profile, [*config_overrides, f"output_dir={out}"]
     )
-    started = time.perf_counter()
-    train(config, records=records)
-    print(f"trained {out} in {time.perf_counter() - started:.0f} s", flush=True)
+    if REUSE and (Path(out) / "history.json").exists():
+        seconds = json.loads((Path(out) / "history.json").read_text())["train_seconds"]
+        print(f"reused {out} (trained in {seconds:.0f} s)", flush=True)
+    else:
+        started = time.perf_counter()
+        train(config, records=records)
+        print(f"trained {out} in {time.perf_counter() - started:.0f} s", flush=True)
     return ModelEventLabeller.from_pretrained(Path(out) / "model", precision="fp32")
 
 
@@ -141,7 +148,13 @@ def main() -> None:
     parser.add_argument("--set", dest="overrides", action="append", default=[])
     parser.add_argument("--loso-model", action="store_true")
     parser.add_argument("--loso-profile", default="full", choices=("quick", "full"))
+    parser.add_argument("--skip-pooler", action="store_true", help="no [CLS] + pooler run")
+    parser.add_argument(
+        "--reuse", action="store_true", help="load finished runs found in --out, not retrain"
+    )
     args = parser.parse_args()
+    global REUSE
+    REUSE = args.reuse
     out = Path(args.out)
     started = time.perf_counter()
     records = load_event_corpus()
@@ -156,25 +169,29 @@ def main() -> None:
     no_probe = trained(
         [*args.overrides, "training.probe_init=false"], "full", str(out / "no-probe")
     )
-    pooler = trained(
-        [*args.overrides, "pooling=cls_pooler", "training.probe_init=false"],
-        "full",
-        str(out / "pooler"),
-    )
+    pooler = None
+    if not args.skip_pooler:
+        pooler = trained(
+            [*args.overrides, "pooling=cls_pooler", "training.probe_init=false"],
+            "full",
+            str(out / "pooler"),
+        )
     quick = trained([], "quick", str(out / "quick"))
 
-    model, no_probe, pooler, quick, floor = (
-        Memo(x) for x in (model, no_probe, pooler, quick, floor)
-    )
+    model, no_probe, quick, floor = (Memo(x) for x in (model, no_probe, quick, floor))
     keywords = Memo(keywords)
     runs = {
         "model_vs_keywords": evaluate_events(model, test, out / "model-vs-keywords", keywords),
         "model_vs_floor": evaluate_events(model, test, out / "model-vs-floor", floor),
-        "mean_vs_pooler": evaluate_events(model, test, out / "mean-vs-pooler", pooler),
         "probe_vs_no_probe": evaluate_events(model, test, out / "probe-vs-none", no_probe),
-        "no_probe_vs_pooler": evaluate_events(no_probe, test, out / "no-probe-vs-pooler", pooler),
         "quick_vs_keywords": evaluate_events(quick, test, out / "quick-vs-keywords", keywords),
     }
+    if pooler is not None:
+        pooler = Memo(pooler)
+        runs["mean_vs_pooler"] = evaluate_events(model, test, out / "mean-vs-pooler", pooler)
+        runs["no_probe_vs_pooler"] = evaluate_events(
+            no_probe, test, out / "no-probe-vs-pooler", pooler
+        )
     loso_model = None
     if args.loso_model:
 
@@ -198,11 +215,12 @@ def main() -> None:
         },
         "floor_macro_f1": macro(runs["model_vs_floor"], "compare"),
         "model_minus_floor_ci": paired(runs["model_vs_floor"])["ci"],
-        "pooler_macro_f1": macro(runs["mean_vs_pooler"], "compare"),
-        "mean_minus_pooler_ci": paired(runs["mean_vs_pooler"])["ci"],
+        # None with --skip-pooler
+        "pooler_macro_f1": macro(runs["mean_vs_pooler"], "compare") if pooler else None,
+        "mean_minus_pooler_ci": paired(runs["mean_vs_pooler"])["ci"] if pooler else None,
+        "no_probe_minus_pooler_ci": paired(runs["no_probe_vs_pooler"])["ci"] if pooler else None,
         "no_probe_macro_f1": macro(runs["probe_vs_no_probe"], "compare"),
         "probe_minus_no_probe_ci": paired(runs["probe_vs_no_probe"])["ci"],
-        "no_probe_minus_pooler_ci": paired(runs["no_probe_vs_pooler"])["ci"],
         "quick_macro_f1": macro(runs["quick_vs_keywords"], "labeller"),
         "quick_keywords_macro_f1": macro(runs["quick_vs_keywords"], "compare"),
         "dev_unit": unit_comparison(model.inner, splits["dev"]),
