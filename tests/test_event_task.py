@@ -39,6 +39,27 @@ def record(i: int, text: str, labels: list[str], split: str) -> Sentence:
     )
 
 
+def tiny_records() -> list[Sentence]:
+    """Four copies of TEXTS to train on, one to tune thresholds on."""
+    records = [record(i, t, labels, "train") for i, (t, labels) in enumerate(TEXTS * 4)]
+    return records + [record(100 + i, t, labels, "dev") for i, (t, labels) in enumerate(TEXTS)]
+
+
+def tiny_config(tiny_model_dir, output_dir, **extra):
+    """An event config on the tiny model, fp32, two epochs: ``extra`` keys override."""
+    settings = {
+        "task": "events",
+        "base_model": str(tiny_model_dir),
+        "output_dir": str(output_dir),
+        "labels": list(EVENT_TYPES),
+        "training.epochs": 2,
+        "training.learning_rate": 1e-3,
+        "training.precision": "fp32",
+        "training.freeze_word_embeddings": False,
+    } | extra
+    return load_config(None, overrides=[f"{k}={json.dumps(v)}" for k, v in settings.items()])
+
+
 def test_thresholds_maximise_each_types_f1():
     gold = np.array([[1, 0], [1, 0], [0, 1], [0, 0]])
     probabilities = np.array([[0.3, 0.9], [0.35, 0.2], [0.1, 0.8], [0.2, 0.1]])
@@ -50,27 +71,15 @@ def test_thresholds_maximise_each_types_f1():
 
 
 def test_event_classifier_trains_saves_and_labels_documents(tmp_path, tiny_model_dir):
-    records = [record(i, t, labels, "train") for i, (t, labels) in enumerate(TEXTS * 4)]
-    records += [record(100 + i, t, labels, "dev") for i, (t, labels) in enumerate(TEXTS)]
-    settings = {
-        "task": "events",
-        "base_model": str(tiny_model_dir),
-        "output_dir": str(tmp_path / "run"),
-        "labels": list(EVENT_TYPES),
-        "training.epochs": 2,
-        "training.learning_rate": 1e-3,
-        "training.precision": "fp32",
-        "training.freeze_word_embeddings": False,
-    }
-    config = load_config(None, overrides=[f"{k}={json.dumps(v)}" for k, v in settings.items()])
-    task = EventTask(config, records)
+    config = tiny_config(tiny_model_dir, tmp_path / "run")
+    task = EventTask(config, tiny_records())
     assert task.summary["train_records"] == 24 and task.summary["dev_records"] == 6
     assert float(task.pos_weight.max()) <= 10.0  # rare types weigh more, capped
     result = fit(task, config)
     assert len(result["history"]) == 2
     model_dir = Path(config.output_dir) / "model"
     saved = json.loads((model_dir / "cronaca.json").read_text())
-    assert set(saved["thresholds"]) == set(settings["labels"])
+    assert set(saved["thresholds"]) == set(EVENT_TYPES)
 
     assert saved["prefix"] == config.features.prefix
     config_json = json.loads((model_dir / "config.json").read_text())
@@ -101,16 +110,9 @@ def test_event_classifier_trains_saves_and_labels_documents(tmp_path, tiny_model
     assert all(abs(same[t] - scores[t]) < 1e-5 for t in EVENT_TYPES)
 
 
-def test_probe_start_fits_the_training_windows_before_any_update(tiny_model_dir):
-    records = [record(i, t, labels, "train") for i, (t, labels) in enumerate(TEXTS * 4)]
-    records += [record(100 + i, t, labels, "dev") for i, (t, labels) in enumerate(TEXTS)]
-    settings = {
-        "task": "events",
-        "base_model": str(tiny_model_dir),
-        "labels": list(EVENT_TYPES),
-        "training.probe_init": True,
-    }
-    config = load_config(None, overrides=[f"{k}={json.dumps(v)}" for k, v in settings.items()])
+def test_probe_start_fits_the_training_windows_before_any_update(tmp_path, tiny_model_dir):
+    records = tiny_records()
+    config = tiny_config(tiny_model_dir, tmp_path / "run", **{"training.probe_init": True})
     task = EventTask(config, records)
     labeller = task.labeller(task.model)
     scores = labeller.event_scores([r.text for r in records[:6]])
@@ -151,21 +153,10 @@ def test_mean_pooling_ignores_padding():
 def test_same_seed_same_scores(tmp_path, tiny_model_dir):
     """Two runs of the event task with the same seed: the same losses, dev scores, thresholds
     and weights (tests/test_train.py checks the same for the entity task)."""
-    records = [record(i, t, labels, "train") for i, (t, labels) in enumerate(TEXTS * 4)]
-    records += [record(100 + i, t, labels, "dev") for i, (t, labels) in enumerate(TEXTS)]
+    records = tiny_records()
 
     def run(name: str):
-        settings = {
-            "task": "events",
-            "base_model": str(tiny_model_dir),
-            "output_dir": str(tmp_path / name),
-            "labels": list(EVENT_TYPES),
-            "training.epochs": 2,
-            "training.learning_rate": 1e-3,
-            "training.precision": "fp32",
-            "training.freeze_word_embeddings": False,
-        }
-        config = load_config(None, overrides=[f"{k}={json.dumps(v)}" for k, v in settings.items()])
+        config = tiny_config(tiny_model_dir, tmp_path / name)
         result = train(config, records=records)  # the entry point: it seeds, as `cronaca train`
         model_dir = Path(config.output_dir) / "model"
         return result, json.loads((model_dir / "cronaca.json").read_text()), model_dir
