@@ -47,8 +47,11 @@ def tiny_tokenizer(vocab_size: int = 400):
     return build_unigram_tokenizer(pieces, scores, SPECIAL_IDS), pieces
 
 
-def save_tiny_model(out: Path, hidden: int = 32, layers: int = 2, seed: int = 0) -> Path:
-    """A Hugging Face directory shaped like the embedded encoder's, with random weights."""
+def save_tiny_model(
+    out: Path, hidden: int = 32, layers: int = 2, seed: int = 0, dropout: float = 0.1
+) -> Path:
+    """A Hugging Face directory shaped like the embedded encoder's, with random weights
+    (``dropout=0``: training is deterministic across processes, whose RNG streams differ)."""
     import torch
     from transformers import BertConfig, BertModel
 
@@ -62,6 +65,8 @@ def save_tiny_model(out: Path, hidden: int = 32, layers: int = 2, seed: int = 0)
         intermediate_size=2 * hidden,
         max_position_embeddings=512,
         pad_token_id=SPECIAL_IDS["pad"],
+        hidden_dropout_prob=dropout,
+        attention_probs_dropout_prob=dropout,
     )
     torch.manual_seed(seed)
     BertModel(config, add_pooling_layer=False).save_pretrained(str(out))

@@ -10,6 +10,7 @@ defined together in :mod:`.annotation_loop` and registered here.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -112,6 +113,8 @@ def train(args: argparse.Namespace) -> int:
 
     config = load_config(args.config, args.profile, args.overrides)
     result = run_training(config, resume=args.resume)
+    if os.environ.get("RANK", "0") != "0":  # under torchrun / accelerate launch: one report
+        return 0
     print(
         f"best dev {SCORE_NAMES[config.task]} {result['best_dev_score']:.4f}; "
         f"model in {config.output_dir}/model"

@@ -6,6 +6,12 @@ seeded length-grouped batches, AdamW with linear warm-up and decay, bf16 autocas
 hardware has it, a progress bar with loss and speed, dev scoring after every epoch with the
 best model kept, and a checkpoint every ``checkpoint_every_steps`` that ``resume`` continues
 from exactly (model, optimiser, scheduler, RNG and the position in the epoch's batch order).
+
+Under ``torchrun`` (CPU, gloo) or ``accelerate launch`` (GPUs, nccl) the same loop runs data
+parallel: every process builds the same batches, trains on its share of each
+(:mod:`.processes`), and the main process alone scores dev, saves the model and writes the
+checkpoint's files. ``batch_tokens`` stays the budget of one optimiser step, so the number of
+processes changes the speed, not the training.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,6 +35,11 @@ from cronaca.inference.runtime import cpu_has_bf16
 
 from ..config import ExperimentConfig
 from .common import recover_dir, replace_dir
+from .processes import process_share
+
+# how long the other processes wait while the main one scores dev or saves (gloo's default,
+# 30 minutes, is shorter than a full dev pass on a slow CPU)
+DEV_WAIT = timedelta(hours=2)
 
 
 @dataclass
@@ -75,6 +87,12 @@ def mixed_precision(precision: str) -> str:
     return "bf16" if precision == "bf16" else "no"
 
 
+def has_accelerator() -> bool:
+    """A GPU (or another device torch drives) to train on."""
+    device = getattr(torch, "accelerator", None)  # torch >= 2.6
+    return device.is_available() if device else torch.cuda.is_available()
+
+
 def epoch_batches(lengths: Sequence[int], config: ExperimentConfig, epoch: int) -> list[list[int]]:
     """Length-grouped batches in a seeded random order, the same for a given epoch on resume."""
     rng = np.random.default_rng(config.seed + epoch)
@@ -111,6 +129,7 @@ class Loop:
 
     def __init__(self, task: Task, config: ExperimentConfig):
         from accelerate import Accelerator
+        from accelerate.utils import InitProcessGroupKwargs
         from transformers import get_linear_schedule_with_warmup
 
         self.task, self.config = task, config
@@ -119,7 +138,16 @@ class Loop:
         self.lengths = [len(e.input_ids) for e in task.examples]
         steps_per_epoch = len(epoch_batches(self.lengths, config, 0))
         self.total_steps = max(1, math.ceil(config.training.epochs * steps_per_epoch))
-        self.accelerator = Accelerator(mixed_precision=mixed_precision(config.training.precision))
+        self.accelerator = Accelerator(
+            # without cpu=True accelerate ignores torchrun's WORLD_SIZE on a machine with no
+            # GPU, and each process trains alone on everything
+            cpu=not has_accelerator(),
+            mixed_precision=mixed_precision(config.training.precision),
+            # one scheduler step per optimiser step: total_steps counts the shared batches, not
+            # (as accelerate assumes by default) each process's own
+            step_scheduler_with_optimizer=False,
+            kwargs_handlers=[InitProcessGroupKwargs(timeout=DEV_WAIT)],
+        )
         optimizer = build_optimizer(task.model, config)
         warmup = int(config.training.warmup_ratio * self.total_steps)
         scheduler = get_linear_schedule_with_warmup(optimizer, warmup, self.total_steps)
@@ -128,8 +156,14 @@ class Loop:
         )
         self.progress = Progress()
 
+    @property
+    def is_main(self) -> bool:
+        return self.accelerator.is_main_process
+
     def resume(self) -> None:
-        recover_dir(self.checkpoint)
+        if self.is_main:
+            recover_dir(self.checkpoint)
+        self.accelerator.wait_for_everyone()
         if (self.checkpoint / "progress.json").is_file():
             # the model comes from safetensors, the optimiser, scheduler and RNG states through
             # torch.load(weights_only=True): a checkpoint cannot run code when resumed
@@ -142,25 +176,36 @@ class Loop:
 
     def save_checkpoint(self) -> None:
         """Written aside and renamed into place, as the model: a kill while saving leaves the
-        previous checkpoint (and its progress.json) whole."""
+        previous checkpoint (and its progress.json) whole. Every process writes its RNG state
+        into the same folder (one output_dir that all processes see); the main process writes
+        the rest and renames it."""
         staging = self.checkpoint.with_name(f".{self.checkpoint.name}.writing")
-        shutil.rmtree(staging, ignore_errors=True)
+        if self.is_main:
+            shutil.rmtree(staging, ignore_errors=True)
+        self.accelerator.wait_for_everyone()
         self.accelerator.save_state(str(staging), safe_serialization=True)
-        (staging / "progress.json").write_text(json.dumps(asdict(self.progress)) + "\n")
-        replace_dir(staging, self.checkpoint)
+        self.accelerator.wait_for_everyone()
+        if self.is_main:
+            (staging / "progress.json").write_text(json.dumps(asdict(self.progress)) + "\n")
+            replace_dir(staging, self.checkpoint)
+        self.accelerator.wait_for_everyone()
 
     def step(self, batch: list[int]) -> float:
-        inputs = self.task.collate([self.task.examples[i] for i in batch])
-        loss = self.task.loss(
-            self.model, {k: v.to(self.accelerator.device) for k, v in inputs.items()}
-        )
-        self.accelerator.backward(loss)
+        """One optimiser step on ``batch`` (this process trains on its share); the batch's loss."""
+        a = self.accelerator
+        rows, weight = process_share(batch, self.lengths, a.process_index, a.num_processes)
+        inputs = self.task.collate([self.task.examples[i] for i in rows])
+        loss = self.task.loss(self.model, {k: v.to(a.device) for k, v in inputs.items()})
+        loss = loss * weight  # x 1.0 on one process: unchanged
+        a.backward(loss)
         self.accelerator.clip_grad_norm_(
             self.model.parameters(), self.config.training.max_grad_norm
         )
         self.optimizer.step()
         self.scheduler.step()
         self.optimizer.zero_grad()
+        if a.num_processes > 1:  # the whole batch's loss, for the progress bar and history
+            loss = a.reduce(loss.detach(), reduction="mean")
         return loss.item()
 
     def run_epoch(self, bar: tqdm, started: float, seen: list[int]) -> None:
@@ -180,9 +225,13 @@ class Loop:
                 break
 
     def end_epoch(self) -> None:
+        from accelerate.utils import broadcast_object_list
+
         p = self.progress
         model = self.accelerator.unwrap_model(self.model)
-        scores = self.task.evaluate(model)
+        scores = self.task.evaluate(model) if self.is_main else None
+        # every process keeps the same progress (and so the same checkpoint position)
+        scores = broadcast_object_list([scores])[0]
         p.history.append(
             {"epoch": p.epoch, "step": p.global_step, "loss": p.running_loss, **scores}
         )
@@ -190,7 +239,8 @@ class Loop:
         if scores["score"] > p.best_score:
             p.best_score = scores["score"]
             summary = {"epoch": p.epoch, "step": p.global_step, **scores, **self.task.summary}
-            self.task.save(model, self.out / "model", summary)
+            if self.is_main:
+                self.task.save(model, self.out / "model", summary)
         p.epoch += 1
         p.step_in_epoch = 0
         self.save_checkpoint()
@@ -199,7 +249,11 @@ class Loop:
         self.out.mkdir(parents=True, exist_ok=True)
         started, seen = time.perf_counter(), [0]
         bar = tqdm(
-            total=self.total_steps, initial=self.progress.global_step, desc="training", unit="step"
+            total=self.total_steps,
+            initial=self.progress.global_step,
+            desc="training",
+            unit="step",
+            disable=not self.is_main,
         )
         while self.progress.global_step < self.total_steps:
             self.run_epoch(bar, started, seen)
@@ -208,10 +262,12 @@ class Loop:
         result = {
             "best_dev_score": self.progress.best_score,
             "steps": self.progress.global_step,
+            "processes": self.accelerator.num_processes,
             "train_seconds": time.perf_counter() - started,
             "history": self.progress.history,
         }
-        (self.out / "history.json").write_text(json.dumps(result, indent=2) + "\n")
+        if self.is_main:
+            (self.out / "history.json").write_text(json.dumps(result, indent=2) + "\n")
         return result
 
 
