@@ -95,7 +95,11 @@ def test_event_classifier_trains_saves_and_labels_documents(tmp_path, tiny_model
         assert set(sentence.scores) == set(EVENT_TYPES)
         assert set(sentence.labels) == set(decide(sentence.scores, labeller.thresholds))
     (scores,) = labeller.event_scores([TEXTS[1][0]])
-    assert scores == sentences[1].scores  # a unit scores the same alone or inside a document
+    # a unit scores the same alone or inside a document: the same windows, only batched with
+    # others (padded wider), which changes fp32 matmul blocking in the 7th decimal (seen about
+    # once in ten runs); outputs are rounded to 4 decimals, so 1e-6 is far below any decision
+    assert scores.keys() == sentences[1].scores.keys()
+    assert all(abs(scores[t] - sentences[1].scores[t]) < 1e-6 for t in EVENT_TYPES)
 
     # the saved model reloads by the documented transformers call and gives the same scores
     from transformers import AutoModelForSequenceClassification

@@ -69,6 +69,31 @@ def predict_arguments(parser: argparse.ArgumentParser) -> None:
         "--output", required=True, help="the file to write; a cronaca-format one is resumed"
     )
     _format_argument(parser)
+    parser.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="predict only shard I (0-based) of N, e.g. a Slurm array task's: the inputs at "
+        "positions I, I+N, …, into OUTPUT.shards/; the last shard to finish writes OUTPUT "
+        "(cronaca merge does too). Under torchrun / accelerate launch it comes from RANK and "
+        "WORLD_SIZE",
+    )
+
+
+def merge_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("output", type=Path, help="the --output the shards were run with")
+
+
+def merge(args: argparse.Namespace) -> int:
+    from cronaca.inference.batch_job import JobError
+    from cronaca.inference.shards import merge as merge_shards
+
+    try:
+        count = merge_shards(args.output)
+    except (JobError, OSError) as error:
+        print(f"cronaca merge: error: {error}", file=sys.stderr)
+        return 2
+    print(f"{args.output}: {count} records in input order", file=sys.stderr)
+    return 0
 
 
 def model_version(specs: list[str]) -> str:
@@ -79,22 +104,32 @@ def model_version(specs: list[str]) -> str:
 
 def _predictor(args: argparse.Namespace):
     from cronaca.inference.predictor import Predictor
+    from cronaca.inference.shards import local_device
 
     from .baselines.registry import resolve_models
 
     # rule names become baseline objects here: the runtime core never imports training
-    return Predictor.from_models(resolve_models(args.model), args.device, args.precision)
+    device = local_device(args.device)  # under torchrun on GPUs: this process's own
+    return Predictor.from_models(resolve_models(args.model), device, args.precision)
 
 
 def predict(args: argparse.Namespace) -> int:
     from cronaca.inference.batch_job import JobError, count_inputs, read_inputs, report, run_job
     from cronaca.inference.exports import errors_path, run_export
+    from cronaca.inference.shards import Shard, run_shard
 
+    merged = None
     try:
+        shard = Shard.parse(args.shard) if args.shard else Shard.from_environment()
+        if shard and args.format != "cronaca":
+            raise ValueError("--shard writes the cronaca format (export the merged output)")
         items = read_inputs(args.input, args.max_characters)
         total = count_inputs(args.input)
         predictor = _predictor(args)
-        if args.format == "cronaca":
+        if shard:
+            job = {"batch_size": args.batch_size, "total": total, "show_progress": not args.quiet}
+            summary, merged = run_shard(predictor, items, Path(args.output), shard, **job)
+        elif args.format == "cronaca":
             summary = run_job(predictor, items, args.output, args.batch_size, total, not args.quiet)
         else:
             version = model_version(args.model)
@@ -111,7 +146,9 @@ def predict(args: argparse.Namespace) -> int:
     except (JobError, ValueError, OSError) as error:  # OSError: a gazetteer file missing
         print(f"cronaca predict: error: {error}", file=sys.stderr)
         return 2
-    report(summary, args.output)
+    report(summary, shard.output(Path(args.output)) if shard else args.output)
+    if merged is not None:
+        print(f"{args.output}: all {shard.count} shards merged, {merged} records", file=sys.stderr)
     if args.format != "cronaca" and summary.errors:
         print(f"error records in {errors_path(args.output)}", file=sys.stderr)
     return 0

@@ -228,6 +228,11 @@ command(
     annotation_loop.predict_arguments,
 )(annotation_loop.predict)
 command(
+    "merge",
+    "write the outputs of cronaca predict --shard I/N as one output, in input order",
+    annotation_loop.merge_arguments,
+)(annotation_loop.merge)
+command(
     "label-config",
     "print the Label Studio labelling configuration (XML) for the models' labels",
     annotation_loop.label_config_arguments,
