@@ -3,6 +3,7 @@
 any failure written to benchmarks/results/fuzz.json.
 
     nice -n 19 python benchmarks/fuzz.py --cases 10000 --slow-cases 1000
+    nice -n 19 python benchmarks/fuzz.py --cases 10000 --only features predictor batch_job
 
 The fast profile of the same targets runs in the tests (tests/test_fuzz.py).
 """
@@ -142,11 +143,46 @@ def run_target(name: str, strategy, check, cases: int) -> dict:
     return {"cases": count[0], "seconds": round(seconds, 1), "failure": failure}
 
 
+def _result(per_target: dict[str, dict]) -> dict:
+    failures = {name: r["failure"] for name, r in per_target.items() if r["failure"]}
+    return {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "commands": sorted({r["command"] for r in per_target.values()}),
+        "cpu_flags": cpu_flags(),
+        "min_cases_per_target": min(r["cases"] for r in per_target.values()),
+        "failures_left": len(failures),
+        "cases_per_target": {name: r["cases"] for name, r in per_target.items()},
+        "seconds_per_target": {name: r["seconds"] for name, r in per_target.items()},
+        "command_per_target": {name: r["command"] for name, r in per_target.items()},
+        "failures": failures,
+    }
+
+
+def _rows(result: dict) -> dict[str, dict]:
+    """The per-target rows of an earlier results file (one written before ``commands``: its
+    single ``command``)."""
+    commands = result.get("command_per_target", {})
+    return {
+        name: {
+            "cases": cases,
+            "seconds": result["seconds_per_target"][name],
+            "failure": result["failures"].get(name),
+            "command": commands.get(name, result.get("command", "")),
+        }
+        for name, cases in result["cases_per_target"].items()
+    }
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=10_000, help="cases per target")
     parser.add_argument("--slow-cases", type=int, default=None, help=f"cases for {sorted(SLOW)}")
-    parser.add_argument("--only", nargs="*", help="run only these targets")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        help="run only these targets and update their rows in --out (the others stay, with "
+        "the command that ran them)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     slow_cases = args.slow_cases if args.slow_cases is not None else args.cases
@@ -160,22 +196,16 @@ def main(argv=None) -> int:
                 continue
             cases = slow_cases if name in SLOW else args.cases
             per_target[name] = run_target(name, strategy, check, cases)
-    failures = {name: r["failure"] for name, r in per_target.items() if r["failure"]}
-    result = {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
-        "command": "nice -n 19 python benchmarks/fuzz.py " + " ".join(argv or sys.argv[1:]),
-        "cpu_flags": cpu_flags(),
-        "cases_asked": {"default": args.cases, "slow_targets": slow_cases},
-        "min_cases_per_target": min(r["cases"] for r in per_target.values()),
-        "failures_left": len(failures),
-        "cases_per_target": {name: r["cases"] for name, r in per_target.items()},
-        "seconds_per_target": {name: r["seconds"] for name, r in per_target.items()},
-        "failures": failures,
-    }
+    command = "nice -n 19 python benchmarks/fuzz.py " + " ".join(argv or sys.argv[1:])
+    for row in per_target.values():
+        row["command"] = command
+    if args.only and args.out.is_file():  # an update: the other targets' rows stay
+        per_target = _rows(json.loads(args.out.read_text(encoding="utf-8"))) | per_target
+    result = _result(per_target)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps({k: result[k] for k in ("min_cases_per_target", "failures_left")}))
-    return 1 if failures else 0
+    return 1 if result["failures_left"] else 0
 
 
 if __name__ == "__main__":

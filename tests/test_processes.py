@@ -93,11 +93,12 @@ def _largest_difference(a, b) -> float:
 @pytest.fixture(scope="module")
 def one_process(settings, tmp_path_factory):
     out = tmp_path_factory.mktemp("one") / "run"
+    threads = torch.get_num_threads()
     torch.set_num_threads(1)  # as each torchrun process: the same kernels, the same rounding
     try:
         return train(_config(settings, out)), out
     finally:
-        torch.set_num_threads(os.cpu_count() or 1)
+        torch.set_num_threads(threads)
 
 
 def test_two_processes_train_the_same_model_as_one_in_the_same_steps(
