@@ -43,6 +43,18 @@ def unit_texts(tokenizer_prefix: str, texts: Sequence[str]) -> list[str]:
     return [tokenizer_prefix + text for text in texts]
 
 
+def add_window_probabilities(
+    probabilities: np.ndarray, windows: Sequence[features.Window], logits: np.ndarray
+) -> None:
+    """Fold windows' logits into their texts' rows of ``probabilities``: the maximum over a
+    text's windows (an event anywhere in it counts)."""
+    np.maximum.at(probabilities, [window.example for window in windows], sigmoid(logits))
+
+
+def scores_by_label(probabilities: np.ndarray, labels: Sequence[str]) -> list[dict[str, float]]:
+    return [dict(zip(labels, map(float, row))) for row in probabilities]
+
+
 class ModelEventLabeller:
     """Scores the six event types of each unit (or of each sentence of each document)."""
 
@@ -101,13 +113,12 @@ class ModelEventLabeller:
         for batch, logits in forward_batches(
             self.model, ids, pad_id, batch_size, desc="events", show_progress=show_progress
         ):
-            np.maximum.at(probabilities, [rows[i].example for i in batch], sigmoid(logits))
+            add_window_probabilities(probabilities, [rows[i] for i in batch], logits)
         return probabilities
 
     def event_scores(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, float]]:
         """Per text (one unit each), every type's probability."""
-        probabilities = self.text_probabilities(texts, batch_size)
-        return [dict(zip(self.labels, map(float, row))) for row in probabilities]
+        return scores_by_label(self.text_probabilities(texts, batch_size), self.labels)
 
     def sentence_events(
         self, texts: Sequence[str], batch_size: int = 32

@@ -32,6 +32,8 @@ from tqdm.auto import tqdm
 
 from .decisions import decide
 from .event_labeller import ModelEventLabeller
+from .joint import MODEL_TYPE as JOINT_MODEL_TYPE
+from .joint import JointModel
 from .protocols import EntityTagger, EventLabeller
 from .sentences import sentence_spans
 from .tagger import ModelTagger
@@ -83,17 +85,24 @@ class Predictor:
     ) -> Predictor:
         """One entity tagger and/or one event labeller, each a protocol object or a saved model
         directory (loaded with ``device`` and ``precision``); which is which is read from the
-        protocol an object satisfies, or from a directory's config."""
-        chosen: dict[str, ModelSpec] = {}
+        protocol an object satisfies, or from a directory's config. A joint model (one
+        encoder, both heads) serves both roles, in one encoder pass per sentence."""
+        chosen: dict[str, tuple[str, ModelSpec]] = {}  # role -> (kind, model)
         for model in models:
             kind = model_kind(model)
-            if kind in chosen:
-                raise ValueError(
-                    f"two {kind} models given: {_described(chosen[kind])} and {_described(model)}"
-                )
-            chosen[kind] = model
-        loaded = {kind: _loaded(kind, model, device, precision) for kind, model in chosen.items()}
-        return cls(loaded.get("entities"), loaded.get("events"))
+            for role in ("entities", "events") if kind == "joint" else (kind,):
+                if role in chosen:
+                    raise ValueError(
+                        f"two {role} models given: {_described(chosen[role][1])} and "
+                        f"{_described(model)}"
+                    )
+                chosen[role] = (kind, model)
+        loaded: dict[int, object] = {}  # a joint model is loaded once and serves both roles
+        for kind, model in chosen.values():
+            if id(model) not in loaded:
+                loaded[id(model)] = _loaded(kind, model, device, precision)
+        roles = {role: loaded[id(model)] for role, (_, model) in chosen.items()}
+        return cls(roles.get("entities"), roles.get("events"))
 
     from_model_dirs = from_models  # the name of the directories-only version, still accepted
 
@@ -124,8 +133,7 @@ class Predictor:
         spans = [sentence_spans(text) for text in texts]
         flat = [(i, s, e) for i, text_spans in enumerate(spans) for s, e in text_spans]
         sentences = [texts[i][s:e] for i, s, e in flat]
-        entities = self._entities(sentences, batch_size) if self.tagger else [[] for _ in sentences]
-        events = self._events(sentences, batch_size) if self.labeller else [() for _ in sentences]
+        entities, events = self._run(sentences, batch_size)
         per_text: list[dict] = [{"entities": [], "sentences": []} for _ in texts]
         for (i, offset, end), found, labels in zip(flat, entities, events):
             for entity in found:
@@ -146,16 +154,31 @@ class Predictor:
             for text, parts in zip(texts, per_text)
         ]
 
-    def _entities(self, sentences: list[str], batch_size: int) -> list[list[Entity]]:
-        words = [word_spans(sentence) for sentence in sentences]
-        return self.tagger.tag_entities(sentences, words, batch_size)
-
-    def _events(self, sentences: list[str], batch_size: int) -> list[tuple[EventLabel, ...]]:
+    def _run(self, sentences: list[str], batch_size: int) -> tuple[list, list]:
+        """Each sentence's entities and decided event types. A joint model given as both
+        tagger and labeller runs once for both (:meth:`JointModel.analyse`)."""
+        words = [word_spans(sentence) for sentence in sentences] if self.tagger else None
+        scores = None
+        if self.tagger is not None and self.tagger is self.labeller and _is_joint(self.tagger):
+            entities, scores = self.tagger.analyse(sentences, words, batch_size)
+        elif self.tagger is not None:
+            entities = self.tagger.tag_entities(sentences, words, batch_size)
+        else:
+            entities = [[] for _ in sentences]
+        if self.labeller is None:
+            return entities, [() for _ in sentences]
+        if scores is None:
+            scores = self.labeller.event_scores(sentences, batch_size)
         thresholds = self.labeller.thresholds
-        return [
+        events = [
             tuple(EventLabel(label, score) for label, score in decide(row, thresholds).items())
-            for row in self.labeller.event_scores(sentences, batch_size)
+            for row in scores
         ]
+        return entities, events
+
+
+def _is_joint(model) -> bool:
+    return callable(getattr(model, "analyse", None))
 
 
 def _checked_texts(texts: Iterable[str]) -> Iterator[str]:
@@ -172,13 +195,16 @@ def _checked_texts(texts: Iterable[str]) -> Iterator[str]:
 
 def model_kind(model: ModelSpec) -> str:
     """``"entities"`` for an ``EntityTagger`` or a saved token classifier, ``"events"`` for an
-    ``EventLabeller`` or a saved sequence classifier."""
+    ``EventLabeller`` or a saved sequence classifier, ``"joint"`` for a joint model (either
+    a saved one or an object with both protocols and ``analyse``)."""
     if not isinstance(model, str | os.PathLike):
         kinds = [
             kind
             for kind, protocol in (("entities", EntityTagger), ("events", EventLabeller))
             if isinstance(model, protocol)
         ]
+        if len(kinds) == 2 and _is_joint(model):
+            return "joint"
         if len(kinds) == 1:
             return kinds[0]
         what = "both" if kinds else "neither a model directory nor either"
@@ -186,7 +212,10 @@ def model_kind(model: ModelSpec) -> str:
     config = Path(model) / "config.json"
     if not config.is_file():
         raise ValueError(f"{model}: not a saved model directory (no config.json)")
-    architectures = json.loads(config.read_text(encoding="utf-8")).get("architectures") or []
+    values = json.loads(config.read_text(encoding="utf-8"))
+    if values.get("model_type") == JOINT_MODEL_TYPE:
+        return "joint"
+    architectures = values.get("architectures") or []
     if any(name.endswith("ForTokenClassification") for name in architectures):
         return "entities"
     if any(name.endswith("ForSequenceClassification") for name in architectures):
@@ -201,7 +230,7 @@ def _loaded(kind: str, model: ModelSpec, device: str, precision: str):
     """A model directory loaded as the kind its config says; a protocol object as it is."""
     if not isinstance(model, str | os.PathLike):
         return model
-    loader = ModelTagger if kind == "entities" else ModelEventLabeller
+    loader = {"entities": ModelTagger, "events": ModelEventLabeller, "joint": JointModel}[kind]
     return loader.from_pretrained(model, device, precision)
 
 

@@ -145,6 +145,24 @@ def forward_batches(
     Logits are ``[rows, width, labels]`` for token classification and ``[rows, labels]`` for
     sequence classification; row ``k`` of a batch is ``rows[indices[k]]``.
     """
+    for batch, outputs in forward_outputs(
+        model, rows, pad_id, ("logits",), batch_size, batch_tokens, desc, show_progress
+    ):
+        yield batch, outputs["logits"]
+
+
+def forward_outputs(
+    model: torch.nn.Module,
+    rows: Sequence[Sequence[int]],
+    pad_id: int,
+    names: Sequence[str],
+    batch_size: int = 32,
+    batch_tokens: int = 16384,
+    desc: str = "batches",
+    show_progress: bool = False,
+) -> Iterator[tuple[list[int], dict[str, np.ndarray]]]:
+    """:func:`forward_batches` for a model with several outputs (the joint model's token and
+    event logits): ``(row indices, {name: float32 array})`` per batch, from one forward pass."""
     device = model_device(model)
     batches = budget_batches([len(row) for row in rows], batch_tokens, max_batch_size=batch_size)
     was_training = model.training
@@ -153,7 +171,7 @@ def forward_batches(
         with torch.inference_mode():
             for batch in tqdm(batches, desc=desc, unit="batch", disable=not show_progress):
                 inputs = pad_batch([rows[i] for i in batch], pad_id)
-                logits = model(**{k: v.to(device) for k, v in inputs.items()}).logits
-                yield batch, logits.float().cpu().numpy()
+                output = model(**{k: v.to(device) for k, v in inputs.items()})
+                yield batch, {name: getattr(output, name).float().cpu().numpy() for name in names}
     finally:
         model.train(was_training)

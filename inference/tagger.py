@@ -67,8 +67,7 @@ class ModelTagger:
         ):
             for row, index in enumerate(batch):
                 scores[index] = logits[row, : len(windows[index])]
-        per_word = features.gather_word_scores(windows, scores, [len(w) for w in words])
-        return [log_softmax(s) for s in per_word]
+        return gathered_log_probs(windows, scores, words)
 
     def tag_words(
         self,
@@ -85,9 +84,31 @@ class ModelTagger:
     ) -> list[list[Entity]]:
         """Each text's decoded entities, scored by the mean probability of their words' tags."""
         log_probs = self.word_log_probs(texts, words, batch_size)
-        paths = decode_ids(log_probs, self.labels, self.settings.decode)
-        result = []
-        for text, spans, scores, path in zip(texts, words, log_probs, paths):
-            chosen = np.exp(scores[np.arange(len(path)), path])  # each word's tag probability
-            result.append(word_entities(text, spans, ids_to_spans(path, self.labels), chosen))
-        return result
+        return scored_entities(texts, words, log_probs, self.labels, self.settings.decode)
+
+
+def gathered_log_probs(
+    windows: Sequence[features.Window],
+    window_logits: Sequence[np.ndarray],
+    words: Sequence[WordSpans],
+) -> list[np.ndarray]:
+    """Per text, ``[n_words, n_labels]`` log-probabilities, each word read from its most
+    central window (``window_logits[k]``: ``[len(windows[k]), n_labels]``)."""
+    per_word = features.gather_word_scores(windows, window_logits, [len(w) for w in words])
+    return [log_softmax(s) for s in per_word]
+
+
+def scored_entities(
+    texts: Sequence[str],
+    words: Sequence[WordSpans],
+    log_probs: Sequence[np.ndarray],
+    labels: Sequence[str],
+    decode: str,
+) -> list[list[Entity]]:
+    """Each text's decoded entities, scored by the mean probability of their words' tags."""
+    paths = decode_ids(log_probs, labels, decode)
+    result = []
+    for text, spans, scores, path in zip(texts, words, log_probs, paths):
+        chosen = np.exp(scores[np.arange(len(path)), path])  # each word's tag probability
+        result.append(word_entities(text, spans, ids_to_spans(path, labels), chosen))
+    return result

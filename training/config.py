@@ -75,8 +75,21 @@ class TrainingConfig:
 
 
 @dataclass
+class JointConfig:
+    """``task: joint``: the event-type half of a joint model (the entity half is ``labels``
+    and ``data``, as for ``ner``). Records come from the project's event corpus (and the
+    ``data`` exports that carry event types); units are read without a prefix, as entities."""
+
+    event_labels: list[str] = field(default_factory=lambda: list(EVENT_TYPES))
+    entity_weight: float = 1.0  # the two losses' weights in the sum each step minimises
+    event_weight: float = 1.0
+    max_event_records: int | None = None  # a quick profile's subsample (seeded)
+    max_event_dev: int | None = None
+
+
+@dataclass
 class ExperimentConfig:
-    task: str = "ner"  # "ner" or "events"
+    task: str = "ner"  # "ner", "events" or "joint" (one encoder, both heads)
     base_model: str = DEFAULT_BASE_MODEL
     # events: "mean" (e5's own pooling, the default) or "cls_pooler" ([CLS] + a new pooler)
     pooling: str = "mean"
@@ -86,22 +99,29 @@ class ExperimentConfig:
     data: DataConfig = field(default_factory=DataConfig)
     features: FeatureConfig = field(default_factory=FeatureConfig)
     training: TrainingConfig = field(default_factory=TrainingConfig)
+    joint: JointConfig = field(default_factory=JointConfig)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _one_of("task", self.task, TASKS)
         _one_of("pooling", self.pooling, POOLINGS)
-        if self.training.probe_init and (self.task != "events" or self.pooling != "mean"):
-            raise ValueError("training.probe_init: only for task events with pooling mean")
-        known = ENTITY_TYPES if self.task == "ner" else EVENT_TYPES
-        unknown = sorted(set(self.labels) - set(known)) if self.task == "events" else []
-        if unknown:
-            raise ValueError(f"unknown labels {unknown}; known: {list(known)}")
+        if self.training.probe_init and (self.task == "ner" or self.pooling != "mean"):
+            raise ValueError("training.probe_init: only for tasks events/joint with pooling mean")
+        if self.task == "events":
+            _known("labels", self.labels, EVENT_TYPES)
+        if self.task == "joint":
+            _known("joint.event_labels", self.joint.event_labels, EVENT_TYPES)
 
 
-TASKS = ("ner", "events")
+TASKS = ("ner", "events", "joint")
 POOLINGS = ("mean", "cls_pooler")
 PRECISIONS = ("auto", "bf16", "fp32")  # training keeps fp32 weights; bf16 is autocast
+
+
+def _known(key: str, values: list[str], known: tuple[str, ...]) -> None:
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ValueError(f"{key}: unknown labels {unknown}; known: {list(known)}")
 
 
 def _one_of(key: str, value: str, allowed: tuple[str, ...]) -> None:

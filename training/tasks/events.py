@@ -78,14 +78,89 @@ def event_model(config: ExperimentConfig):
     return load_base(AutoModelForSequenceClassification, config, **head)
 
 
-def export_records(config: ExperimentConfig) -> list[Sentence]:
+def export_records(config: ExperimentConfig, optional: bool = False) -> list[Sentence]:
     """The records of ``data.train`` and ``data.dev`` files (annotation-tool exports with event
-    types), given the split their key names; they join the project's corpus."""
+    types), given the split their key names; they join the project's corpus. ``optional``
+    (the joint task, whose files may be entity corpora): files without event types add
+    nothing instead of being an error."""
     records = []
     for split, files in (("train", config.data.train), ("dev", config.data.dev)):
-        found = annotated(load_files(files, config), "events", f"data.{split}")
+        found = load_files(files, config)
+        if optional:
+            found = [r for r in found if r.events is not None]
+        else:
+            found = annotated(found, "events", f"data.{split}")
         records += [replace(r, meta={**r.meta, "split": split}) for r in found]
     return records
+
+
+def event_records(
+    config: ExperimentConfig,
+    records: Sequence[Sentence] | None,
+    max_train: int | None,
+    max_dev: int | None,
+    optional_exports: bool = False,
+) -> tuple[list[Sentence], list[Sentence]]:
+    """``(train, dev)``: the corpus (or ``records``) and the config's exports, subsampled."""
+    corpus = records if records is not None else load_event_corpus(config.data.dir)
+    splits = by_split([*corpus, *export_records(config, optional_exports)])
+    train_set = subsample(splits["train"], max_train, config.seed)
+    return train_set, subsample(splits["dev"], max_dev, config.seed)
+
+
+def event_examples(
+    tokenizer, records: Sequence[Sentence], types: Sequence[str], prefix: str, features_config
+) -> list[Example]:
+    """Each record's windows (behind ``prefix``), labelled with its multi-hot types."""
+    windows = features.encode(
+        tokenizer,
+        unit_texts(prefix, [r.text for r in records]),
+        None,
+        features_config.max_length,
+        features_config.stride,
+    )
+    return [Example(w.input_ids, multi_hot(records[w.example].events, types)) for w in windows]
+
+
+def positive_weights(examples: Sequence[Example]) -> torch.Tensor:
+    """Per type, negatives / positives among the training windows (capped)."""
+    positives = np.asarray([e.labels for e in examples]).sum(0)
+    negatives = len(examples) - positives
+    weights = np.minimum(negatives / np.maximum(positives, 1), MAX_POS_WEIGHT)
+    return torch.tensor(weights, dtype=torch.float32)
+
+
+def start_from_probe(encoder, head: torch.nn.Linear, examples: Sequence[Example], pad_id: int):
+    """``head``'s weights from per-type logistic regressions on the encoder's pooled states of
+    the training windows, as the model computes them before any update."""
+    rows = [e.input_ids for e in examples]
+    x = pooled_states(encoder, rows, pad_id, normalise=False, show_progress=True)
+    weights, bias = fit_probe(x, np.asarray([e.labels for e in examples]))
+    with torch.no_grad():
+        head.weight.copy_(torch.from_numpy(weights.T))
+        head.bias.copy_(torch.from_numpy(bias))
+
+
+def dev_macro(
+    scores: Sequence[dict[str, float]], dev: Sequence[Sentence], types: Sequence[str]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """``(thresholds tuned on dev, dev scores)`` from the dev records' type scores."""
+    probabilities = np.asarray([[row[t] for t in types] for row in scores])
+    gold = np.asarray([multi_hot(r.events, types) for r in dev])
+    thresholds = tune_thresholds(gold, probabilities)
+    f1 = f1_per_type(gold, probabilities >= thresholds)
+    result = {
+        "score": float(f1.mean()),
+        "dev_macro_f1": float(f1.mean()),
+        **{f"dev_f1_{t}": float(v) for t, v in zip(types, f1)},
+    }
+    return dict(zip(types, thresholds.tolist())), result
+
+
+def event_loss(logits: torch.Tensor, labels: torch.Tensor, pos_weight: torch.Tensor):
+    return torch.nn.functional.binary_cross_entropy_with_logits(
+        logits.float(), labels, pos_weight=pos_weight.to(logits.device)
+    )
 
 
 class EventTask:
@@ -93,48 +168,25 @@ class EventTask:
 
     def __init__(self, config: ExperimentConfig, records: Sequence[Sentence] | None = None):
         self.config, self.types = config, list(config.labels)
-        corpus = records if records is not None else load_event_corpus(config.data.dir)
-        splits = by_split([*corpus, *export_records(config)])
-        train_set = subsample(splits["train"], config.data.max_train_sentences, config.seed)
-        self.dev = subsample(splits["dev"], config.data.max_dev_sentences, config.seed)
+        d = config.data
+        train_set, self.dev = event_records(
+            config, records, d.max_train_sentences, d.max_dev_sentences
+        )
         self.model, self.tokenizer = event_model(config)
-        windows = features.encode(
-            self.tokenizer,
-            unit_texts(config.features.prefix, [r.text for r in train_set]),
-            None,
-            config.features.max_length,
-            config.features.stride,
-        )
-        self.examples = [
-            Example(w.input_ids, multi_hot(train_set[w.example].events, self.types))
-            for w in windows
-        ]
-        positives = np.asarray([e.labels for e in self.examples]).sum(0)
-        negatives = len(self.examples) - positives
-        self.pos_weight = torch.tensor(
-            np.minimum(negatives / np.maximum(positives, 1), MAX_POS_WEIGHT), dtype=torch.float32
-        )
+        f = config.features
+        self.examples = event_examples(self.tokenizer, train_set, self.types, f.prefix, f)
+        self.pos_weight = positive_weights(self.examples)
         self.thresholds = {t: 0.5 for t in self.types}
         if config.training.probe_init:
-            self.start_head_from_probe()
+            start_from_probe(
+                self.model.bert, self.model.classifier, self.examples, self.tokenizer.pad_token_id
+            )
         self.summary = {
             "train_records": len(train_set),
             "train_windows": len(self.examples),
             "dev_records": len(self.dev),
             "pos_weight": dict(zip(self.types, self.pos_weight.tolist())),
         }
-
-    def start_head_from_probe(self) -> None:
-        """The head's weights from per-type logistic regressions on the encoder's pooled states
-        of the training windows, as the model computes them before any update."""
-        rows = [e.input_ids for e in self.examples]
-        x = pooled_states(
-            self.model.bert, rows, self.tokenizer.pad_token_id, normalise=False, show_progress=True
-        )
-        weights, bias = fit_probe(x, np.asarray([e.labels for e in self.examples]))
-        with torch.no_grad():
-            self.model.classifier.weight.copy_(torch.from_numpy(weights.T))
-            self.model.classifier.bias.copy_(torch.from_numpy(bias))
 
     def collate(self, rows: Sequence[Example]) -> dict[str, torch.Tensor]:
         batch = pad_batch([r.input_ids for r in rows], self.tokenizer.pad_token_id)
@@ -143,11 +195,7 @@ class EventTask:
 
     def loss(self, model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         labels = batch.pop("labels")
-        logits = model(**batch).logits.float()
-        weight = self.pos_weight.to(logits.device)
-        return torch.nn.functional.binary_cross_entropy_with_logits(
-            logits, labels, pos_weight=weight
-        )
+        return event_loss(model(**batch).logits, labels, self.pos_weight)
 
     def labeller(self, model) -> ModelEventLabeller:
         f = self.config.features
@@ -159,16 +207,8 @@ class EventTask:
         """Dev macro-F1 with thresholds tuned on dev (the tuned thresholds are kept); each
         record is scored as the unit it was annotated and trained as."""
         scores = self.labeller(model).event_scores([r.text for r in self.dev])
-        probabilities = np.asarray([[row[t] for t in self.types] for row in scores])
-        gold = np.asarray([multi_hot(r.events, self.types) for r in self.dev])
-        thresholds = tune_thresholds(gold, probabilities)
-        self.thresholds = dict(zip(self.types, thresholds.tolist()))
-        f1 = f1_per_type(gold, probabilities >= thresholds)
-        return {
-            "score": float(f1.mean()),
-            "dev_macro_f1": float(f1.mean()),
-            **{f"dev_f1_{t}": float(v) for t, v in zip(self.types, f1)},
-        }
+        self.thresholds, result = dev_macro(scores, self.dev, self.types)
+        return result
 
     def save(self, model, out: Path, scores: dict) -> None:
         f = self.config.features

@@ -40,6 +40,7 @@ from .processes import process_share
 # how long the other processes wait while the main one scores dev or saves (gloo's default,
 # 30 minutes, is shorter than a full dev pass on a slow CPU)
 DEV_WAIT = timedelta(hours=2)
+HEADS = ("classifier", "event_classifier")  # the new layers (head_learning_rate)
 
 
 @dataclass
@@ -117,7 +118,7 @@ def build_optimizer(model: torch.nn.Module, config: ExperimentConfig) -> torch.o
         if not parameter.requires_grad:
             continue
         no_decay = name.endswith("bias") or "LayerNorm" in name or "layer_norm" in name
-        lr = head_lr if name.startswith("classifier") else t.learning_rate
+        lr = head_lr if name.startswith(HEADS) else t.learning_rate
         groups.setdefault((lr, 0.0 if no_decay else t.weight_decay), []).append(parameter)
     return torch.optim.AdamW(
         [{"params": p, "lr": lr, "weight_decay": wd} for (lr, wd), p in groups.items()]
