@@ -80,9 +80,11 @@ class ModelEventLabeller:
         device: str = "auto",
         precision: str = "auto",
         allow_pickle: bool = False,
+        runtime: str = "auto",
     ) -> ModelEventLabeller:
-        """``precision``: see :mod:`cronaca.inference.runtime` (``int8`` on the CPU);
-        ``allow_pickle``: see :func:`~cronaca.inference.runtime.load_pretrained`."""
+        """``precision``, ``runtime`` (``auto``, ``torch``, ``onnx``): see
+        :func:`cronaca.inference.runtime.resolve_runtime`; ``allow_pickle``: see
+        :func:`~cronaca.inference.runtime.load_pretrained`."""
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         from . import event_model  # noqa: F401  registers the mean-pooling model type
@@ -90,7 +92,7 @@ class ModelEventLabeller:
         settings = ModelSettings.load(path)
         loaded = load_pretrained(AutoModelForSequenceClassification, path, allow_pickle)
         return cls(
-            prepare(loaded, device, precision),
+            prepare(loaded, device, precision, runtime, path),
             AutoTokenizer.from_pretrained(str(path)),
             thresholds=settings.thresholds,
             max_length=settings.max_length,

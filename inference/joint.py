@@ -47,6 +47,7 @@ class JointModel:
         device: str = "auto",
         precision: str = "auto",
         allow_pickle: bool = False,
+        runtime: str = "auto",
     ) -> JointModel:
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
@@ -54,7 +55,7 @@ class JointModel:
 
         loaded = load_pretrained(AutoModelForTokenClassification, path, allow_pickle)
         return cls(
-            prepare(loaded, device, precision),
+            prepare(loaded, device, precision, runtime, path),
             AutoTokenizer.from_pretrained(str(path)),
             ModelSettings.load(path),
             name=Path(path).name,

@@ -70,18 +70,23 @@ class Predictor:
         events: str | Path | None = None,
         device: str = "auto",
         precision: str = "auto",
+        runtime: str = "auto",
     ) -> Predictor:
         """Load saved model directories. ``device``: ``auto``, ``cpu``, ``cuda``, ``cuda:N``;
-        ``precision``: ``auto`` (bf16 on a GPU and on CPUs with bfloat16 instructions, fp32 on
-        other CPUs), ``fp32``, ``bf16``, ``fp16`` or ``int8`` (CPU); see
-        :mod:`cronaca.inference.runtime` and BENCHMARKS.md for their speed and F1."""
-        tagger = ModelTagger.from_pretrained(entities, device, precision) if entities else None
-        labeller = ModelEventLabeller.from_pretrained(events, device, precision) if events else None
-        return cls(tagger, labeller)
+        ``precision``: ``auto`` (bf16 on a GPU and on CPUs with bfloat16 instructions; on other
+        CPUs ONNX Runtime when installed, else fp32), ``fp32``, ``bf16``, ``fp16`` or ``int8``
+        (CPU); ``runtime``: ``auto``, ``torch`` or ``onnx`` (CPU); see
+        :func:`cronaca.inference.runtime.resolve_runtime` and BENCHMARKS.md for speed and F1."""
+        paths = dict.fromkeys(str(path) for path in (entities, events) if path)  # a joint model
+        return cls.from_models(list(paths), device, precision, runtime)  # may be named twice
 
     @classmethod
     def from_models(
-        cls, models: Sequence[ModelSpec], device: str = "auto", precision: str = "auto"
+        cls,
+        models: Sequence[ModelSpec],
+        device: str = "auto",
+        precision: str = "auto",
+        runtime: str = "auto",
     ) -> Predictor:
         """One entity tagger and/or one event labeller, each a protocol object or a saved model
         directory (loaded with ``device`` and ``precision``); which is which is read from the
@@ -100,7 +105,7 @@ class Predictor:
         loaded: dict[int, object] = {}  # a joint model is loaded once and serves both roles
         for kind, model in chosen.values():
             if id(model) not in loaded:
-                loaded[id(model)] = _loaded(kind, model, device, precision)
+                loaded[id(model)] = _loaded(kind, model, device, precision, runtime)
         roles = {role: loaded[id(model)] for role, (_, model) in chosen.items()}
         return cls(roles.get("entities"), roles.get("events"))
 
@@ -226,12 +231,12 @@ def model_kind(model: ModelSpec) -> str:
     )
 
 
-def _loaded(kind: str, model: ModelSpec, device: str, precision: str):
+def _loaded(kind: str, model: ModelSpec, device: str, precision: str, runtime: str):
     """A model directory loaded as the kind its config says; a protocol object as it is."""
     if not isinstance(model, str | os.PathLike):
         return model
     loader = {"entities": ModelTagger, "events": ModelEventLabeller, "joint": JointModel}[kind]
-    return loader.from_pretrained(model, device, precision)
+    return loader.from_pretrained(model, device, precision, runtime=runtime)
 
 
 def _described(model: ModelSpec) -> str:

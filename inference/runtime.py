@@ -34,6 +34,10 @@ from tqdm.auto import tqdm
 from .batching import budget_batches, pad_batch
 
 PRECISIONS = ("auto", "fp32", "bf16", "fp16", "int8")
+RUNTIMES = ("auto", "torch", "onnx")
+# what runtime "auto" runs on a CPU without bfloat16 instructions, when onnxruntime is there:
+# the fastest ONNX precision within 0.5 F1 of float32 on WN_dev (BENCHMARKS.md)
+ONNX_AUTO_PRECISION = "fp32"
 
 
 def resolve_device(device: str = "auto") -> torch.device:
@@ -59,13 +63,42 @@ def resolve_precision(precision: str, device: torch.device) -> str:
     return precision
 
 
+def resolve_runtime(
+    runtime: str, precision: str, device: torch.device | str = "cpu"
+) -> tuple[str, str]:
+    """``(runtime, precision)`` a model runs with. ``runtime="auto"`` with ``precision="auto"``
+    takes ONNX Runtime on a CPU without bfloat16 instructions when onnxruntime is installed
+    (:mod:`.onnx_runtime`), PyTorch everywhere else; an explicit precision keeps PyTorch unless
+    ``runtime="onnx"`` is asked for."""
+    from . import onnx_runtime
+
+    if runtime not in RUNTIMES:
+        raise ValueError(f"runtime {runtime!r}: expected one of {', '.join(RUNTIMES)}")
+    target = resolve_device(device) if isinstance(device, str) else device
+    if runtime == "onnx":
+        if target.type != "cpu":
+            raise ValueError("runtime 'onnx' runs on the CPU; on a GPU use runtime 'torch'")
+        chosen = ONNX_AUTO_PRECISION if precision == "auto" else precision
+        if chosen not in onnx_runtime.ONNX_PRECISIONS:
+            raise ValueError(f"runtime 'onnx': precision {precision!r} is not one of fp32, int8")
+        return "onnx", chosen
+    no_bf16_cpu = target.type == "cpu" and not cpu_has_bf16()
+    if runtime == "auto" and precision == "auto" and no_bf16_cpu and onnx_runtime.available():
+        return "onnx", ONNX_AUTO_PRECISION
+    return "torch", resolve_precision(precision, target)
+
+
+def _cpuinfo() -> str:
+    try:
+        return Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return ""
+
+
 @lru_cache(maxsize=1)
 def cpu_has_bf16() -> bool:
     """Whether this CPU computes in bfloat16 natively (Linux; elsewhere: assume not)."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
+    flags = _cpuinfo()
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
@@ -81,10 +114,24 @@ def int8_layers(model: torch.nn.Module) -> set[str]:
     }
 
 
-def prepare(model: torch.nn.Module, device: str = "auto", precision: str = "auto"):
-    """The model on its device, in eval mode, at the asked precision."""
+def prepare(
+    model: torch.nn.Module,
+    device: str = "auto",
+    precision: str = "auto",
+    runtime: str = "torch",
+    source: str | Path | None = None,
+):
+    """The model on its device, in eval mode, at the asked precision; with ONNX Runtime
+    (``runtime``, see :func:`resolve_runtime`) a session behind the same call, exported from
+    the model saved in ``source``."""
     target = resolve_device(device)
-    chosen = resolve_precision(precision, target)
+    engine, chosen = resolve_runtime(runtime, precision, target)
+    if engine == "onnx":
+        if source is None:
+            raise ValueError("runtime 'onnx' needs the saved model's directory (source)")
+        from .onnx_runtime import onnx_module
+
+        return onnx_module(model.eval(), Path(source), chosen)
     model = model.to(target).eval()
     if chosen == "int8":
         from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic

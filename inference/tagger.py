@@ -38,13 +38,15 @@ class ModelTagger:
         device: str = "auto",
         precision: str = "auto",
         allow_pickle: bool = False,
+        runtime: str = "auto",
     ) -> ModelTagger:
-        """``precision``: see :mod:`cronaca.inference.runtime` (``int8`` on the CPU);
-        ``allow_pickle``: see :func:`~cronaca.inference.runtime.load_pretrained`."""
+        """``precision``, ``runtime`` (``auto``, ``torch``, ``onnx``): see
+        :func:`cronaca.inference.runtime.resolve_runtime`; ``allow_pickle``: see
+        :func:`~cronaca.inference.runtime.load_pretrained`."""
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
         loaded = load_pretrained(AutoModelForTokenClassification, path, allow_pickle)
-        model = prepare(loaded, device, precision)
+        model = prepare(loaded, device, precision, runtime, path)
         tokenizer = AutoTokenizer.from_pretrained(str(path))
         return cls(model, tokenizer, ModelSettings.load(path), name=Path(path).name)
 

@@ -45,7 +45,15 @@ def _runtime_arguments(parser: argparse.ArgumentParser) -> None:
         "--precision",
         default="auto",
         choices=("auto", "fp32", "bf16", "fp16", "int8"),
-        help="auto: bf16 on a GPU, fp32 on the CPU; int8: quantised, CPU only (BENCHMARKS.md)",
+        help="auto: bf16 on a GPU and on CPUs with bfloat16 instructions; on other CPUs ONNX "
+        "Runtime when installed, else fp32; int8: quantised, CPU only (BENCHMARKS.md)",
+    )
+    parser.add_argument(
+        "--runtime",
+        default="auto",
+        choices=("auto", "torch", "onnx"),
+        help="auto: ONNX Runtime with --precision auto on a CPU without bfloat16 (when "
+        "installed), else PyTorch; onnx: fp32 or int8, exported once and cached",
     )
     parser.add_argument(
         "--max-characters",
@@ -110,7 +118,7 @@ def _predictor(args: argparse.Namespace):
 
     # rule names become baseline objects here: the runtime core never imports training
     device = local_device(args.device)  # under torchrun on GPUs: this process's own
-    return Predictor.from_models(resolve_models(args.model), device, args.precision)
+    return Predictor.from_models(resolve_models(args.model), device, args.precision, args.runtime)
 
 
 def predict(args: argparse.Namespace) -> int:

@@ -332,10 +332,9 @@ def save_tokenizer(tokenizer, pieces: list[str], special_ids: dict[str, int], ou
 
 
 def default_cache_dir() -> Path:
-    root = os.environ.get("CRONACA_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "cronaca"
-    )
-    return Path(root) / "models"
+    from cronaca.inference.onnx_runtime import cache_root
+
+    return cache_root() / "models"
 
 
 def _file_digest(path: Path) -> str:

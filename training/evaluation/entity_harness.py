@@ -225,17 +225,21 @@ def load_tagger(
     spec: str, train_paths: Sequence[Path] | None = None, device: str = "auto"
 ) -> WordTagger:
     """``gazetteer[:sources]`` (:func:`~cronaca.training.baselines.registry.load_gazetteer`) or
-    a model directory (loaded lazily with ``ModelTagger``, so this module needs no model code)."""
+    a model directory (loaded lazily with ``ModelTagger``, or ``JointModel`` for a joint model,
+    so this module needs no model code)."""
     if rule_name(spec) == "gazetteer":
         return load_gazetteer(spec, train_paths)
     path = Path(spec)
     if not path.is_dir():
         raise ValueError(f"tagger {spec!r} is neither 'gazetteer[:sources]' nor a model directory")
+    from cronaca.inference.joint import JointModel
+    from cronaca.inference.predictor import model_kind
     from cronaca.inference.tagger import ModelTagger
 
+    loader = JointModel if model_kind(path) == "joint" else ModelTagger
     # scored in float32 on any machine, so reports compare across CPUs; BENCHMARKS.md shows
     # the faster precisions (bf16, int8) agree with it
-    return ModelTagger.from_pretrained(path, device=device, precision="fp32")
+    return loader.from_pretrained(path, device=device, precision="fp32")
 
 
 def read_gold(path: Path, drop_labels: Sequence[str], data_dir: Path | None = None):

@@ -243,16 +243,19 @@ def _split_name(records: Sequence[Sentence]) -> str:
 
 
 def load_labeller(spec: str, device: str = "auto") -> EventLabeller:
-    """``keywords`` or a model directory (loaded lazily with ``ModelEventLabeller``, so this
-    module works without any model code)."""
+    """``keywords`` or a model directory (loaded lazily with ``ModelEventLabeller``, or
+    ``JointModel`` for a joint model, so this module works without any model code)."""
     if spec == "keywords":
         return load_keywords(spec)
     path = Path(spec)
     if not path.is_dir():
         raise ValueError(f"labeller {spec!r} is neither 'keywords' nor a model directory")
     from cronaca.inference.event_labeller import ModelEventLabeller
+    from cronaca.inference.joint import JointModel
+    from cronaca.inference.predictor import model_kind
 
-    return ModelEventLabeller.from_pretrained(path, device=device, precision="fp32")
+    loader = JointModel if model_kind(path) == "joint" else ModelEventLabeller
+    return loader.from_pretrained(path, device=device, precision="fp32")
 
 
 def load_split(
