@@ -10,7 +10,15 @@ runs in a fresh subprocess (so its peak memory is its own) on the same fine-tune
   batch_size=32)``; ``stride`` is added for texts longer than the model's 512 positions, which
   the pipeline would otherwise truncate;
 - ``cronaca-fp32`` / ``-int8`` / ``-bf16``: ``Predictor.predict(texts, batch_size=32)`` at that
-  precision (sentence splitting, windows, Viterbi decoding included).
+  precision on PyTorch (sentence splitting, windows, Viterbi decoding included);
+- ``cronaca-onnx-fp32`` / ``-onnx-int8``: the same on ONNX Runtime (``runtime="onnx"``; the
+  export is cached before timing);
+- ``cronaca-auto``: ``precision="auto"``, ``runtime="auto"``: what a user gets by default.
+
+``--no-bf16`` makes every worker treat the CPU as one without bfloat16 instructions (what
+``auto`` then chooses, and the pipeline, are those of an AVX2-only CPU; the kernels still use
+whatever else the CPU has, AVX-512 included). The headline ratios of the default path over the
+pipeline, and the int8 peak memory, also go into ``benchmarks/results/inference.json``.
 
 Timing covers the predict call only (after a short warm-up), not loading. Entities come back
 as character spans, are mapped onto the gold tokens and scored with the project's harness
@@ -33,7 +41,16 @@ from itertools import product
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SYSTEMS = ("pipeline", "cronaca-fp32", "cronaca-int8", "cronaca-bf16")
+SYSTEMS = (
+    "pipeline",
+    "cronaca-fp32",
+    "cronaca-int8",
+    "cronaca-bf16",
+    "cronaca-onnx-fp32",
+    "cronaca-onnx-int8",
+    "cronaca-auto",
+)
+HEADLINES = ROOT / "benchmarks" / "results" / "inference.json"
 MODES = ("sentences", "articles")
 SPELLINGS = ("natural", "tokens")
 
@@ -91,7 +108,8 @@ def run_system(system: str, model: str, texts: list[str], batch_size: int, devic
     if system == "pipeline":
         predict = _pipeline(model, texts, batch_size, device)
     else:
-        predict = _cronaca(model, system.split("-")[1], batch_size, device)
+        runtime, precision = system_settings(system)
+        predict = _cronaca(model, precision, runtime, batch_size, device)
     predict(texts[:8])  # warm-up: first calls allocate and pick kernels
     started = time.perf_counter()
     entities = predict(texts)
@@ -121,10 +139,23 @@ def _pipeline(model: str, texts: list[str], batch_size: int, device: str):
     return predict
 
 
-def _cronaca(model: str, precision: str, batch_size: int, device: str):
+def system_settings(system: str) -> tuple[str, str]:
+    """``(runtime, precision)`` of ``cronaca-PRECISION``, ``cronaca-onnx-PRECISION`` or
+    ``cronaca-auto``."""
+    parts = system.split("-")[1:]
+    if parts == ["auto"]:
+        return "auto", "auto"
+    if parts[0] == "onnx":
+        return "onnx", parts[1]
+    return "torch", parts[0]
+
+
+def _cronaca(model: str, precision: str, runtime: str, batch_size: int, device: str):
     from cronaca.inference.predictor import Predictor
 
-    predictor = Predictor.from_pretrained(entities=model, device=device, precision=precision)
+    predictor = Predictor.from_pretrained(
+        entities=model, device=device, precision=precision, runtime=runtime
+    )
 
     def predict(batch):
         documents = predictor.predict(batch, batch_size=batch_size)
@@ -134,6 +165,10 @@ def _cronaca(model: str, precision: str, batch_size: int, device: str):
 
 
 def worker(args) -> None:
+    if args.no_bf16:
+        from cronaca.inference import runtime
+
+        runtime.cpu_has_bf16 = lambda: False  # as on a CPU without AVX512-BF16 / AMX
     texts, _, _ = load_texts(
         Path(args.data_dir), args.sentences, args.mode, args.article_sentences, args.spelling
     )
@@ -179,6 +214,7 @@ def measure(args, mode: str, spelling: str, system: str, out: Path) -> dict:
     command += ["--spelling", spelling]
     for name in ("model", "data_dir", "sentences", "article_sentences", "batch_size", "device"):
         command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
+    command += ["--no-bf16"] if args.no_bf16 else []
     subprocess.run(command, check=True)
     return json.loads(path.read_text())
 
@@ -200,7 +236,10 @@ def main() -> None:
         help="the device's peak dense TFLOP/s at the precision used (e.g. 989 for an H100/H200 "
         "in bf16): adds each system's share of it",
     )
-    parser.add_argument("--out", default=str(ROOT / "benchmarks/results/inference"))
+    parser.add_argument(
+        "--no-bf16", action="store_true", help="every system as on a CPU without bfloat16"
+    )
+    parser.add_argument("--out", default=str(ROOT / "runs/bench-inference"))
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--spelling", help=argparse.SUPPRESS)
     parser.add_argument("--mode", help=argparse.SUPPRESS)
@@ -212,12 +251,14 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     systems = [s for s in args.systems.split(",") if s]
-    if args.device != "cpu":
-        systems = [s for s in systems if s != "cronaca-int8"]  # int8 is a CPU path
+    if args.device != "cpu":  # int8 and ONNX Runtime are CPU paths
+        systems = [s for s in systems if s != "cronaca-int8" and "onnx" not in s]
     report = {
         "date": date.today().isoformat(),
         "machine": machine(args.device),
         "command": " ".join(sys.argv),
+        "cpu_flags": cpu_flags(),
+        "no_bf16": args.no_bf16,
         "model": args.model,
         "matmul_parameters": matmul_parameters(args.model),
         "results": {},
@@ -254,7 +295,45 @@ def main() -> None:
         }
     (out / "inference.json").write_text(json.dumps(report, indent=2))
     (out / "inference.md").write_text(render(report))
+    write_headlines(report, HEADLINES)
     print(render(report))
+
+
+def write_headlines(report: dict, path: Path) -> None:
+    """The default path's ratio over the pipeline (natural spelling) and the int8 peak memory,
+    into ``path`` (its other keys kept)."""
+    headlines = json.loads(path.read_text()) if path.is_file() else {}
+    prefix = "noavx512" if report["no_bf16"] else "default"
+    for mode in MODES:
+        rows = report["results"].get(f"{mode}, natural", {}).get("systems", {})
+        if "cronaca-auto" in rows and "speedup_vs_pipeline" in rows["cronaca-auto"]:
+            headlines[f"{prefix}_{mode}_ratio"] = round(
+                rows["cronaca-auto"]["speedup_vs_pipeline"], 2
+            )
+            headlines[f"{prefix}_{mode}_f1"] = {
+                name: round(rows[name]["f1"], 4) for name in ("pipeline", "cronaca-auto")
+            }
+    peaks = [
+        row["peak_rss_mb"]
+        for result in report["results"].values()
+        for name, row in result["systems"].items()
+        if name.endswith("int8")
+    ]
+    if peaks:
+        headlines["int8_peak_rss_mb"] = round(max(peaks))
+    headlines["inference_benchmark"] = {
+        k: report[k] for k in ("date", "machine", "command", "cpu_flags", "no_bf16")
+    }
+    path.write_text(json.dumps(headlines, indent=2) + "\n")
+
+
+def cpu_flags() -> list[str]:
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return []
+    line = next((x for x in info.splitlines() if x.startswith("flags")), "")
+    return sorted({f for f in line.split(":", 1)[-1].split() if f.startswith(("avx", "amx"))})
 
 
 def machine(device: str) -> str:
