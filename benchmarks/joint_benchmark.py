@@ -104,6 +104,7 @@ def main(argv=None) -> int:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--precision", default="auto")
+    parser.add_argument("--device", default="cpu")
     parser.add_argument("--skip-f1", action="store_true", help="throughput only")
     parser.add_argument("--out", type=Path, default=ROOT / "runs" / "bench-joint")
     parser.add_argument("--results", type=Path, default=RESULTS)
@@ -120,7 +121,7 @@ def main(argv=None) -> int:
     if not args.skip_f1:
         f1 = f1_comparison(args.joint, args.entities, args.events, args.data_dir, args.out)
         print(json.dumps(f1, indent=1), flush=True)
-    load = {"device": "cpu", "precision": args.precision}
+    load = {"device": args.device, "precision": args.precision}
     systems = {
         "separate": Predictor.from_models([args.entities, args.events], **load),
         "joint": Predictor.from_models([args.joint], **load),
@@ -139,7 +140,8 @@ def main(argv=None) -> int:
         "command": command.strip(),
         "cpu_flags": cpu_flags(),
         "threads": torch.get_num_threads(),
-        "precision": resolve_precision(args.precision, torch.device("cpu")),
+        "device": args.device,
+        "precision": resolve_precision(args.precision, torch.device(args.device)),
         "models": {"joint": args.joint, "entities": args.entities, "events": args.events},
         "sentences": args.sentences,
         "article_sentences": args.article_sentences,

@@ -92,7 +92,7 @@ class ModelEventLabeller:
         settings = ModelSettings.load(path)
         loaded = load_pretrained(AutoModelForSequenceClassification, path, allow_pickle)
         return cls(
-            prepare(loaded, device, precision, runtime, path),
+            prepare(loaded, device, precision, runtime, path, "events"),
             AutoTokenizer.from_pretrained(str(path)),
             thresholds=settings.thresholds,
             max_length=settings.max_length,

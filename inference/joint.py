@@ -55,7 +55,7 @@ class JointModel:
 
         loaded = load_pretrained(AutoModelForTokenClassification, path, allow_pickle)
         return cls(
-            prepare(loaded, device, precision, runtime, path),
+            prepare(loaded, device, precision, runtime, path, "joint"),
             AutoTokenizer.from_pretrained(str(path)),
             ModelSettings.load(path),
             name=Path(path).name,

@@ -41,6 +41,7 @@ from .types import Document, Entity, EventLabel, Sentence
 from .words import surrogate_problem, word_spans
 
 GROUP_CHARACTERS = 200_000
+EVENT_ARCHITECTURES = ("ForSequenceClassification", "ForMeanPooledClassification")
 T = TypeVar("T")
 # what Predictor.from_models takes: a protocol object, or a saved model directory
 ModelSpec = EntityTagger | EventLabeller | str | os.PathLike
@@ -223,7 +224,8 @@ def model_kind(model: ModelSpec) -> str:
     architectures = values.get("architectures") or []
     if any(name.endswith("ForTokenClassification") for name in architectures):
         return "entities"
-    if any(name.endswith("ForSequenceClassification") for name in architectures):
+    # BertForMeanPooledClassification: cronaca's own event head (inference/event_model.py)
+    if any(name.endswith(EVENT_ARCHITECTURES) for name in architectures):
         return "events"
     raise ValueError(
         f"{config}: architectures {architectures} hold neither a token classifier (entities) "

@@ -35,9 +35,17 @@ from .batching import budget_batches, pad_batch
 
 PRECISIONS = ("auto", "fp32", "bf16", "fp16", "int8")
 RUNTIMES = ("auto", "torch", "onnx")
-# what runtime "auto" runs on a CPU without bfloat16 instructions, when onnxruntime is there:
-# the fastest ONNX precision within 0.5 F1 of float32 on WN_dev (BENCHMARKS.md)
-ONNX_AUTO_PRECISION = "fp32"
+# What runtime "auto" with precision "auto" runs on a CPU without bfloat16 instructions (when
+# onnxruntime is installed), per kind of model: the fastest path whose dev F1 stays within 0.5
+# points of PyTorch fp32 (benchmarks/onnx_dev.py, BENCHMARKS.md). Entities: ONNX int8 (-0.3
+# points on WN_dev, 1.5x); event types: ONNX int8 costs 0.7 points of dev macro-F1 and ONNX
+# fp32 is no faster than PyTorch's, so PyTorch fp32; the joint model has both heads: fp32.
+NO_BF16_AUTO = {
+    "entities": ("onnx", "int8"),
+    "events": ("torch", "fp32"),
+    "joint": ("torch", "fp32"),
+}
+KINDS = tuple(NO_BF16_AUTO)
 
 
 def resolve_device(device: str = "auto") -> torch.device:
@@ -64,27 +72,30 @@ def resolve_precision(precision: str, device: torch.device) -> str:
 
 
 def resolve_runtime(
-    runtime: str, precision: str, device: torch.device | str = "cpu"
+    runtime: str, precision: str, device: torch.device | str = "cpu", kind: str = "entities"
 ) -> tuple[str, str]:
-    """``(runtime, precision)`` a model runs with. ``runtime="auto"`` with ``precision="auto"``
-    takes ONNX Runtime on a CPU without bfloat16 instructions when onnxruntime is installed
-    (:mod:`.onnx_runtime`), PyTorch everywhere else; an explicit precision keeps PyTorch unless
-    ``runtime="onnx"`` is asked for."""
+    """``(runtime, precision)`` a model of ``kind`` (``entities``, ``events``, ``joint``) runs
+    with. ``runtime="auto"`` with ``precision="auto"`` takes :data:`NO_BF16_AUTO` on a CPU
+    without bfloat16 instructions when onnxruntime is installed (:mod:`.onnx_runtime`), PyTorch
+    everywhere else; an explicit precision keeps PyTorch unless ``runtime="onnx"`` is asked
+    for (then ``auto`` means fp32)."""
     from . import onnx_runtime
 
     if runtime not in RUNTIMES:
         raise ValueError(f"runtime {runtime!r}: expected one of {', '.join(RUNTIMES)}")
+    if kind not in KINDS:
+        raise ValueError(f"kind {kind!r}: expected one of {', '.join(KINDS)}")
     target = resolve_device(device) if isinstance(device, str) else device
     if runtime == "onnx":
         if target.type != "cpu":
             raise ValueError("runtime 'onnx' runs on the CPU; on a GPU use runtime 'torch'")
-        chosen = ONNX_AUTO_PRECISION if precision == "auto" else precision
+        chosen = "fp32" if precision == "auto" else precision
         if chosen not in onnx_runtime.ONNX_PRECISIONS:
             raise ValueError(f"runtime 'onnx': precision {precision!r} is not one of fp32, int8")
         return "onnx", chosen
     no_bf16_cpu = target.type == "cpu" and not cpu_has_bf16()
     if runtime == "auto" and precision == "auto" and no_bf16_cpu and onnx_runtime.available():
-        return "onnx", ONNX_AUTO_PRECISION
+        return NO_BF16_AUTO[kind]
     return "torch", resolve_precision(precision, target)
 
 
@@ -120,12 +131,13 @@ def prepare(
     precision: str = "auto",
     runtime: str = "torch",
     source: str | Path | None = None,
+    kind: str = "entities",
 ):
     """The model on its device, in eval mode, at the asked precision; with ONNX Runtime
-    (``runtime``, see :func:`resolve_runtime`) a session behind the same call, exported from
-    the model saved in ``source``."""
+    (``runtime``, see :func:`resolve_runtime`; ``kind`` is what ``auto`` chooses for) a
+    session behind the same call, exported from the model saved in ``source``."""
     target = resolve_device(device)
-    engine, chosen = resolve_runtime(runtime, precision, target)
+    engine, chosen = resolve_runtime(runtime, precision, target, kind)
     if engine == "onnx":
         if source is None:
             raise ValueError("runtime 'onnx' needs the saved model's directory (source)")

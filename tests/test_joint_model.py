@@ -236,3 +236,15 @@ def test_a_joint_config_checks_its_event_labels():
     with pytest.raises(ValueError, match="joint.event_labels: unknown labels"):
         load_config(None, overrides=["task=joint", "joint.event_labels=[battle, bataille]"])
     assert load_config("configs/joint.yaml").task == "joint"
+
+
+def test_a_saved_mean_pooling_event_model_is_recognised_by_its_architecture(
+    tiny_model_dir, tmp_path
+):
+    """cronaca's own event head is not a *ForSequenceClassification: ``--model DIR`` and
+    ``Predictor.from_pretrained(events=DIR)`` must still know it for an event model."""
+    from cronaca.inference.event_model import from_base
+
+    model = from_base(str(tiny_model_dir), num_labels=6, id2label=dict(enumerate(EVENT_TYPES)))
+    model.save_pretrained(tmp_path / "events")
+    assert model_kind(tmp_path / "events") == "events"

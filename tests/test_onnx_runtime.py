@@ -95,23 +95,37 @@ def test_int8_keeps_the_output_projections_in_float(tiny_predictor_dirs, cache):
 
 
 @pytest.mark.parametrize(
-    "bf16, device, expected",
-    [
-        (False, "cpu", ("onnx", runtime.ONNX_AUTO_PRECISION)),  # AVX2 only: ONNX Runtime
-        (True, "cpu", ("torch", "bf16")),  # AVX512-BF16 / AMX: PyTorch in bfloat16
+    "bf16, kind, expected",
+    [  # AVX2 only: what dev chose per kind (benchmarks/onnx_dev.py)
+        (False, "entities", ("onnx", "int8")),
+        (False, "events", ("torch", "fp32")),
+        (False, "joint", ("torch", "fp32")),
+        (True, "entities", ("torch", "bf16")),  # AVX512-BF16 / AMX: PyTorch in bfloat16
+        (True, "events", ("torch", "bf16")),
     ],
 )
-def test_auto_chooses_from_the_cpu_flags(monkeypatch, bf16, device, expected):
+def test_auto_chooses_from_the_cpu_flags(monkeypatch, bf16, kind, expected):
     flags = "flags : fpu sse avx avx2 fma" + (" avx512f avx512_bf16" if bf16 else "")
     monkeypatch.setattr(runtime, "_cpuinfo", lambda: f"processor : 0\n{flags}\n")
     runtime.cpu_has_bf16.cache_clear()
+    device = "cpu"
     try:
-        assert runtime.resolve_runtime("auto", "auto", torch.device(device)) == expected
+        assert runtime.resolve_runtime("auto", "auto", torch.device(device), kind) == expected
         # an explicit precision, or runtime torch, keeps PyTorch
         assert runtime.resolve_runtime("auto", "fp32", torch.device(device)) == ("torch", "fp32")
         assert runtime.resolve_runtime("torch", "auto", torch.device(device))[0] == "torch"
     finally:
         runtime.cpu_has_bf16.cache_clear()
+
+
+def test_auto_loads_the_entity_model_on_onnx_int8_on_a_cpu_without_bf16(
+    tiny_predictor_dirs, monkeypatch
+):
+    monkeypatch.setattr(runtime, "cpu_has_bf16", lambda: False)
+    predictor = Predictor.from_pretrained(*tiny_predictor_dirs, device="cpu")
+    assert isinstance(predictor.tagger.model, onnx_runtime.OnnxModule)
+    assert not isinstance(predictor.labeller.model, onnx_runtime.OnnxModule)
+    assert len(predictor.predict(TEXTS)) == len(TEXTS)
 
 
 def test_auto_without_onnxruntime_falls_back_to_pytorch_fp32(monkeypatch):
@@ -127,6 +141,8 @@ def test_onnx_refuses_what_it_cannot_run():
         runtime.resolve_runtime("onnx", "auto", torch.device("cuda"))
     with pytest.raises(ValueError, match="runtime 'tensorrt'"):
         runtime.resolve_runtime("tensorrt", "auto", torch.device("cpu"))
+    with pytest.raises(ValueError, match="kind 'pos'"):
+        runtime.resolve_runtime("auto", "auto", torch.device("cpu"), "pos")
 
 
 class _Factory:
