@@ -22,11 +22,11 @@ from .decoding import decode_batch
 from .event_labeller import add_window_probabilities, scores_by_label
 from .protocols import WordSpans
 from .runtime import forward_outputs, load_pretrained, prepare
-from .settings import ModelSettings
+from .settings import JOINT_MODEL_TYPE, ModelSettings
 from .tagger import gathered_log_probs, scored_entities
 from .types import Entity
 
-MODEL_TYPE = "cronaca_bert_joint"  # config.json's model_type (here: no transformers import)
+MODEL_TYPE = JOINT_MODEL_TYPE
 
 
 class JointModel:

@@ -171,7 +171,11 @@ def onnx_module(model: torch.nn.Module, model_dir: Path, precision: str) -> Onnx
     if precision not in ONNX_PRECISIONS:
         raise ValueError(f"runtime 'onnx': precision {precision!r} is not one of fp32, int8")
     path, names = exported(model.float().eval(), Path(model_dir), precision)
+    config = model.config
+    # the PyTorch weights are no longer needed: freed before the session is built, so the two
+    # copies are never in memory together (the caller's module is left without weights)
+    model.to("meta")
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = torch.get_num_threads()  # as PyTorch would use
     session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    return OnnxModule(session, model.config, names)
+    return OnnxModule(session, config, names)

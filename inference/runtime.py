@@ -9,13 +9,18 @@ Precision (``precision=``):
 
 - ``"auto"``: bfloat16 on a GPU that supports it (float16 on older ones); on the CPU, bfloat16
   where the cores have bfloat16 instructions (AVX512-BF16 or AMX; read from /proc/cpuinfo),
-  float32 elsewhere, where bfloat16 is emulated and slow;
+  elsewhere (where bfloat16 is emulated and slow) float32, or, with ``runtime="auto"`` and
+  onnxruntime installed, what :data:`NO_BF16_AUTO` names for the kind of model (ONNX Runtime
+  int8 for entity models: :mod:`.onnx_runtime`);
 - ``"fp32"``, ``"bf16"``, ``"fp16"``: as named (``fp16`` on GPUs only);
 - ``"int8"``: CPU only. Dynamic quantisation (int8 weights with per-channel scales, activations
   quantised per batch) of the encoder's linear layers *except* the attention and feed-forward
   output projections, whose inputs carry outlier activations: quantising every linear layer
   cost 3.4 F1 points on WN_dev, this recipe none (``benchmarks/quantisation_dev.py``). For CPUs
   without bfloat16 instructions; the speed-up is modest (1.0-1.4x over fp32).
+
+Runtime (``runtime=``): ``"torch"``, ``"onnx"`` (CPU: fp32 or int8, :mod:`.onnx_runtime`) or
+``"auto"`` (see :func:`resolve_runtime`).
 
 BENCHMARKS.md records F1 and speed of each against float32, chosen on WN_dev, checked on WN_test.
 """

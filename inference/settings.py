@@ -14,6 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SETTINGS_FILE = "cronaca.json"
+JOINT_MODEL_TYPE = "cronaca_bert_joint"  # config.json's model_type of a joint model
+
+
+def is_joint_model(directory: str | Path) -> bool:
+    """Whether ``directory`` holds a saved joint model (read from its config.json alone, so
+    callers can tell without importing any model code)."""
+    config = Path(directory) / "config.json"
+    if not config.is_file():
+        return False
+    return json.loads(config.read_text(encoding="utf-8")).get("model_type") == JOINT_MODEL_TYPE
+
+
 DECODINGS = ("viterbi", "greedy")
 
 

@@ -232,11 +232,12 @@ def load_tagger(
     path = Path(spec)
     if not path.is_dir():
         raise ValueError(f"tagger {spec!r} is neither 'gazetteer[:sources]' nor a model directory")
-    from cronaca.inference.joint import JointModel
-    from cronaca.inference.predictor import model_kind
-    from cronaca.inference.tagger import ModelTagger
+    from cronaca.inference.settings import is_joint_model
 
-    loader = JointModel if model_kind(path) == "joint" else ModelTagger
+    if is_joint_model(path):
+        from cronaca.inference.joint import JointModel as loader
+    else:
+        from cronaca.inference.tagger import ModelTagger as loader
     # scored in float32 on any machine, so reports compare across CPUs; BENCHMARKS.md shows
     # the faster precisions (bf16, int8) agree with it
     return loader.from_pretrained(path, device=device, precision="fp32")

@@ -250,11 +250,12 @@ def load_labeller(spec: str, device: str = "auto") -> EventLabeller:
     path = Path(spec)
     if not path.is_dir():
         raise ValueError(f"labeller {spec!r} is neither 'keywords' nor a model directory")
-    from cronaca.inference.event_labeller import ModelEventLabeller
-    from cronaca.inference.joint import JointModel
-    from cronaca.inference.predictor import model_kind
+    from cronaca.inference.settings import is_joint_model
 
-    loader = JointModel if model_kind(path) == "joint" else ModelEventLabeller
+    if is_joint_model(path):
+        from cronaca.inference.joint import JointModel as loader
+    else:
+        from cronaca.inference.event_labeller import ModelEventLabeller as loader
     return loader.from_pretrained(path, device=device, precision="fp32")
 
 
