@@ -35,6 +35,7 @@ import numpy as np
 from cronaca.inference.decisions import decide
 from cronaca.inference.event_labeller import ModelEventLabeller
 from cronaca.inference.labels import EVENT_TYPES
+from cronaca.inference.runtime import cpu_flags
 from cronaca.training.base_models import resolve_base_model
 from cronaca.training.baselines.frozen_floor import FrozenEncoderLabeller
 from cronaca.training.baselines.keywords import KeywordEventLabeller
@@ -46,14 +47,6 @@ from cronaca.training.tasks.train import train
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "events.json"
-
-
-def cpu_flags() -> list[str]:
-    try:
-        flags = Path("/proc/cpuinfo").read_text().split("flags")[1].split("\n")[0].split()
-    except (OSError, IndexError):
-        return []
-    return sorted(f for f in flags if f.startswith(("avx", "amx")))
 
 
 def macro(metrics: dict, role: str, scope: str = "overall") -> float:

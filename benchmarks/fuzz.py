@@ -18,6 +18,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from cronaca.inference.runtime import cpu_flags
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -27,15 +29,6 @@ from hypothesis import strategies as st  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "fuzz.json"
 SLOW = {"long_texts", "features", "predictor", "batch_job"}
-
-
-def cpu_flags() -> list[str]:
-    try:
-        info = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return []
-    line = next((x for x in info.splitlines() if x.startswith("flags")), "")
-    return sorted({f for f in line.split(":", 1)[-1].split() if f.startswith(("avx", "amx"))})
 
 
 def targets(folder: Path, models: Path):

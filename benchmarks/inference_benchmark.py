@@ -40,6 +40,8 @@ from datetime import date
 from itertools import product
 from pathlib import Path
 
+from cronaca.inference.runtime import cpu_flags
+
 ROOT = Path(__file__).resolve().parents[1]
 SYSTEMS = (
     "pipeline",
@@ -325,15 +327,6 @@ def write_headlines(report: dict, path: Path) -> None:
         k: report[k] for k in ("date", "machine", "command", "cpu_flags", "no_bf16")
     }
     path.write_text(json.dumps(headlines, indent=2) + "\n")
-
-
-def cpu_flags() -> list[str]:
-    try:
-        info = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return []
-    line = next((x for x in info.splitlines() if x.startswith("flags")), "")
-    return sorted({f for f in line.split(":", 1)[-1].split() if f.startswith(("avx", "amx"))})
 
 
 def machine(device: str) -> str:

@@ -35,15 +35,6 @@ RESULTS = ROOT / "benchmarks" / "results" / "inference.json"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
-def cpu_flags() -> list[str]:
-    try:
-        info = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return []
-    line = next((x for x in info.splitlines() if x.startswith("flags")), "")
-    return sorted({f for f in line.split(":", 1)[-1].split() if f.startswith(("avx", "amx"))})
-
-
 def f1_comparison(joint: str, entities: str, events: str, data_dir: Path, out: Path) -> dict:
     """Joint − separate on each test set, with the harnesses' paired bootstrap."""
     from cronaca.training.data.event_corpus import by_split, load_event_corpus
@@ -114,7 +105,7 @@ def main(argv=None) -> int:
     from inference_benchmark import load_texts
 
     from cronaca.inference.predictor import Predictor
-    from cronaca.inference.runtime import resolve_precision
+    from cronaca.inference.runtime import cpu_flags, resolve_precision
 
     started = time.perf_counter()
     f1 = None

@@ -33,6 +33,8 @@ import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
+from cronaca.inference.runtime import cpu_flags
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 RESULTS = ROOT / "benchmarks" / "results" / "annotation_loop.json"
@@ -56,11 +58,6 @@ ANNOTATION = {
         "events": ["battle"],
     },
 }
-
-
-def cpu_flags() -> list[str]:
-    line = next((x for x in Path("/proc/cpuinfo").read_text().splitlines() if "flags" in x), "")
-    return sorted({f for f in line.split(":", 1)[-1].split() if f.startswith(("avx", "amx"))})
 
 
 def cronaca(*argv: str) -> str:

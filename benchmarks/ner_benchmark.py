@@ -44,8 +44,9 @@ from cronaca.training.tasks.ner import load_train_set
 from cronaca.training.tasks.train import train
 
 sys.path.insert(0, str(Path(__file__).parent))
-from events_benchmark import cpu_flags  # noqa: E402
 from ner_trainer_peer import predict_tags, train_peer  # noqa: E402
+
+from cronaca.inference.runtime import cpu_flags  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "ner.json"

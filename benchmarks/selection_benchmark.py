@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from cronaca.inference.labels import EVENT_TYPES
+from cronaca.inference.runtime import cpu_flags
 from cronaca.inference.selection import choose, combined, event_uncertainty
 from cronaca.training.base_models import resolve_base_model
 from cronaca.training.baselines.frozen_floor import FrozenEncoderLabeller
@@ -50,15 +51,6 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "annotation_loop.json"
 PLOT = ROOT / "benchmarks" / "results" / "selection_curves.png"
 ARMS = ("uncertainty", "random")
-
-
-def cpu_flags() -> list[str]:
-    try:
-        info = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return []
-    line = next((x for x in info.splitlines() if x.startswith("flags")), "")
-    return sorted({f for f in line.split(":", 1)[-1].split() if f.startswith(("avx", "amx"))})
 
 
 def test_macro(learner: FrozenEncoderLabeller, test) -> float:

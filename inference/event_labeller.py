@@ -19,9 +19,8 @@ import numpy as np
 
 from . import features
 from .decisions import decide, resolve_thresholds
-from .runtime import forward_batches, load_pretrained, prepare
+from .runtime import forward_batches, load_for_inference
 from .sentences import sentence_spans
-from .settings import ModelSettings
 
 
 @dataclass(frozen=True)
@@ -85,15 +84,22 @@ class ModelEventLabeller:
         """``precision``, ``runtime`` (``auto``, ``torch``, ``onnx``): see
         :func:`cronaca.inference.runtime.resolve_runtime`; ``allow_pickle``: see
         :func:`~cronaca.inference.runtime.load_pretrained`."""
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers import AutoModelForSequenceClassification
 
         from . import event_model  # noqa: F401  registers the mean-pooling model type
 
-        settings = ModelSettings.load(path)
-        loaded = load_pretrained(AutoModelForSequenceClassification, path, allow_pickle)
+        model, tokenizer, settings = load_for_inference(
+            AutoModelForSequenceClassification,
+            path,
+            device,
+            precision,
+            allow_pickle,
+            runtime,
+            "events",
+        )
         return cls(
-            prepare(loaded, device, precision, runtime, path, "events"),
-            AutoTokenizer.from_pretrained(str(path)),
+            model,
+            tokenizer,
             thresholds=settings.thresholds,
             max_length=settings.max_length,
             stride=settings.stride,

@@ -21,7 +21,7 @@ from .decisions import resolve_thresholds
 from .decoding import decode_batch
 from .event_labeller import add_window_probabilities, scores_by_label
 from .protocols import WordSpans
-from .runtime import forward_outputs, load_pretrained, prepare
+from .runtime import forward_outputs, load_for_inference
 from .settings import JOINT_MODEL_TYPE, ModelSettings
 from .tagger import gathered_log_probs, scored_entities
 from .types import Entity
@@ -49,17 +49,14 @@ class JointModel:
         allow_pickle: bool = False,
         runtime: str = "auto",
     ) -> JointModel:
-        from transformers import AutoModelForTokenClassification, AutoTokenizer
+        from transformers import AutoModelForTokenClassification
 
         from . import joint_model  # noqa: F401  registers the joint model type
 
-        loaded = load_pretrained(AutoModelForTokenClassification, path, allow_pickle)
-        return cls(
-            prepare(loaded, device, precision, runtime, path, "joint"),
-            AutoTokenizer.from_pretrained(str(path)),
-            ModelSettings.load(path),
-            name=Path(path).name,
+        model, tokenizer, settings = load_for_inference(
+            AutoModelForTokenClassification, path, device, precision, allow_pickle, runtime, "joint"
         )
+        return cls(model, tokenizer, settings, name=Path(path).name)
 
     def _pass(
         self, texts: Sequence[str], words: Sequence[WordSpans] | None, batch_size: int

@@ -111,11 +111,17 @@ def _cpuinfo() -> str:
         return ""
 
 
+def cpu_flags() -> list[str]:
+    """The CPU's vector-instruction flags (``avx*``, ``amx*``) from /proc/cpuinfo, sorted: what
+    decides the precision here, and what every benchmark records (empty off Linux)."""
+    line = next((x for x in _cpuinfo().splitlines() if x.startswith("flags")), "")
+    return sorted({f for f in line.split(":", 1)[-1].split() if f.startswith(("avx", "amx"))})
+
+
 @lru_cache(maxsize=1)
 def cpu_has_bf16() -> bool:
     """Whether this CPU computes in bfloat16 natively (Linux; elsewhere: assume not)."""
-    flags = _cpuinfo()
-    return "avx512_bf16" in flags or "amx_bf16" in flags
+    return bool({"avx512_bf16", "amx_bf16"} & set(cpu_flags()))
 
 
 def int8_layers(model: torch.nn.Module) -> set[str]:
@@ -187,6 +193,26 @@ def load_pretrained(auto_class, path: str | Path, allow_pickle: bool = False, **
         if pickles:
             return auto_class.from_pretrained(str(path), use_safetensors=False, **kwargs)
     return auto_class.from_pretrained(str(path), use_safetensors=True, **kwargs)
+
+
+def load_for_inference(
+    auto_class,
+    path: str | Path,
+    device: str = "auto",
+    precision: str = "auto",
+    allow_pickle: bool = False,
+    runtime: str = "auto",
+    kind: str = "entities",
+):
+    """``(model, tokenizer, settings)`` of the model saved in ``path``, ready to run: loaded
+    with ``auto_class`` (:func:`load_pretrained`), then :func:`prepare`-d for ``kind``."""
+    from transformers import AutoTokenizer
+
+    from .settings import ModelSettings
+
+    loaded = load_pretrained(auto_class, path, allow_pickle)
+    model = prepare(loaded, device, precision, runtime, path, kind)
+    return model, AutoTokenizer.from_pretrained(str(path)), ModelSettings.load(path)
 
 
 def model_device(model: torch.nn.Module) -> torch.device:

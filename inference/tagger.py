@@ -18,7 +18,7 @@ from .decoding import decode_batch, decode_ids, log_softmax
 from .entities import word_entities
 from .labels import ids_to_spans
 from .protocols import WordSpans
-from .runtime import forward_batches, load_pretrained, prepare
+from .runtime import forward_batches, load_for_inference
 from .settings import ModelSettings
 from .types import Entity
 
@@ -43,12 +43,12 @@ class ModelTagger:
         """``precision``, ``runtime`` (``auto``, ``torch``, ``onnx``): see
         :func:`cronaca.inference.runtime.resolve_runtime`; ``allow_pickle``: see
         :func:`~cronaca.inference.runtime.load_pretrained`."""
-        from transformers import AutoModelForTokenClassification, AutoTokenizer
+        from transformers import AutoModelForTokenClassification
 
-        loaded = load_pretrained(AutoModelForTokenClassification, path, allow_pickle)
-        model = prepare(loaded, device, precision, runtime, path)
-        tokenizer = AutoTokenizer.from_pretrained(str(path))
-        return cls(model, tokenizer, ModelSettings.load(path), name=Path(path).name)
+        model, tokenizer, settings = load_for_inference(
+            AutoModelForTokenClassification, path, device, precision, allow_pickle, runtime
+        )
+        return cls(model, tokenizer, settings, name=Path(path).name)
 
     def word_log_probs(
         self,
