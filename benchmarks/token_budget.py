@@ -26,7 +26,11 @@ from cronaca.inference.runtime import cpu_flags
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 RESULTS = ROOT / "benchmarks" / "results" / "inference.json"
-PATHS = {"onnx-int8": ("onnx", "int8"), "torch-fp32": ("torch", "fp32"), "torch-bf16": ("torch", "bf16")}
+PATHS = {
+    "onnx-int8": ("onnx", "int8"),
+    "torch-fp32": ("torch", "fp32"),
+    "torch-bf16": ("torch", "bf16"),
+}
 
 
 def worker(args) -> dict:
@@ -77,7 +81,15 @@ def main() -> None:
     rows: dict[str, dict] = {}
     for path in args.paths.split(","):
         for budget in (int(b) for b in args.budgets.split(",")):
-            command = [sys.executable, __file__, "--worker", "--path", path, "--budget", str(budget)]
+            command = [
+                sys.executable,
+                __file__,
+                "--worker",
+                "--path",
+                path,
+                "--budget",
+                str(budget),
+            ]
             for name in ("model", "data_dir", "sentences", "batch_size", "repeats"):
                 command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
             output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
