@@ -19,6 +19,10 @@ Paired bootstrap over records for every comparison. Writes ``OUT/*/`` reports an
 headline figures into ``benchmarks/results/events.json``.
 
     python benchmarks/events_benchmark.py --out runs/bench-events
+
+``--part main`` runs 1-6 and ``--part loso`` only 7, updating the leave-one-source-out keys of
+the results file the main part wrote (its command is recorded beside the main one): on a
+2-core machine the two halves can run on one core each.
 """
 
 from __future__ import annotations
@@ -143,26 +147,81 @@ def main() -> None:
     parser.add_argument("--loso-profile", default="full", choices=("quick", "full"))
     parser.add_argument("--skip-pooler", action="store_true", help="no [CLS] + pooler run")
     parser.add_argument(
+        "--skip-no-probe", action="store_true", help="no run without the probe start"
+    )
+    parser.add_argument(
+        "--part",
+        default="all",
+        choices=("all", "main", "loso"),
+        help="main: 1-6; loso: 7 only, into the results the main part wrote",
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="load finished runs found in --out, not retrain"
     )
     args = parser.parse_args()
     global REUSE
     REUSE = args.reuse
-    out = Path(args.out)
     started = time.perf_counter()
     records = load_event_corpus()
+    base = resolve_base_model(load_config(ROOT / "configs/events.yaml").base_model)
+    result = {}
+    if args.part != "loso":
+        result = {
+            "date": date.today().isoformat(),
+            "command": " ".join(sys.argv),
+            "cpu_flags": cpu_flags(),
+            **main_part(args, records, base),
+            "seconds": time.perf_counter() - started,
+        }
+    if args.part != "main":
+        result |= loso_part(args, records, base)
+        result |= {
+            "loso_command": " ".join(sys.argv),
+            "loso_seconds": time.perf_counter() - started,
+        }
+    write_results(result, len(records))
+    print(json.dumps(result, indent=2))
+
+
+LOSO_KEYS = (
+    "loso",
+    "loso_floor_min_margin_over_keywords",
+    "loso_min_margin_over_keywords",
+    "loso_model_profile",
+    "loso_n_records",
+    "loso_command",
+    "loso_seconds",
+)
+
+
+def write_results(result: dict, n_records: int) -> None:
+    """Merge one part's keys into the results file: a main part keeps the leave-one-source-out
+    keys already there when they were measured on the same corpus (same record count), a loso
+    part keeps the main part's keys."""
+    old = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    if "test_macro_f1" in result:
+        same_corpus = old.get("loso_n_records") == n_records
+        kept = {k: old[k] for k in LOSO_KEYS if k in old and same_corpus}
+        merged = {**result, **kept} if "loso" not in result else result
+    else:
+        merged = {**old, **result}
+    RESULTS.write_text(json.dumps(merged, indent=2) + "\n")
+
+
+def main_part(args, records, base) -> dict:
+    """Items 1-6: the headline comparisons on the test split."""
+    out = Path(args.out)
     splits = by_split(records)
     test = splits["test"]
     keywords = KeywordEventLabeller()
-    base = resolve_base_model(load_config(ROOT / "configs/events.yaml").base_model)
-
     floor = FrozenEncoderLabeller.from_base(base, EVENT_TYPES).fit(splits["train"], splits["dev"])
-    print(f"floor fitted at {time.perf_counter() - started:.0f} s", flush=True)
+    print("floor fitted", flush=True)
     model = trained(args.overrides, "full", str(out / "mean"))
-    no_probe = trained(
-        [*args.overrides, "training.probe_init=false"], "full", str(out / "no-probe")
-    )
-    pooler = None
+    no_probe = pooler = None
+    if not args.skip_no_probe:
+        no_probe = trained(
+            [*args.overrides, "training.probe_init=false"], "full", str(out / "no-probe")
+        )
     if not args.skip_pooler:
         pooler = trained(
             [*args.overrides, "pooling=cls_pooler", "training.probe_init=false"],
@@ -171,32 +230,30 @@ def main() -> None:
         )
     quick = trained([], "quick", str(out / "quick"))
 
-    model, no_probe, quick, floor = (Memo(x) for x in (model, no_probe, quick, floor))
-    keywords = Memo(keywords)
+    model, quick, floor, keywords = (Memo(x) for x in (model, quick, floor, keywords))
     runs = {
         "model_vs_keywords": evaluate_events(model, test, out / "model-vs-keywords", keywords),
         "model_vs_floor": evaluate_events(model, test, out / "model-vs-floor", floor),
-        "probe_vs_no_probe": evaluate_events(model, test, out / "probe-vs-none", no_probe),
         "quick_vs_keywords": evaluate_events(quick, test, out / "quick-vs-keywords", keywords),
     }
+    if no_probe is not None:
+        no_probe = Memo(no_probe)
+        runs["probe_vs_no_probe"] = evaluate_events(model, test, out / "probe-vs-none", no_probe)
     if pooler is not None:
         pooler = Memo(pooler)
         runs["mean_vs_pooler"] = evaluate_events(model, test, out / "mean-vs-pooler", pooler)
-        runs["no_probe_vs_pooler"] = evaluate_events(
-            no_probe, test, out / "no-probe-vs-pooler", pooler
-        )
-    loso_model = None
-    if args.loso_model:
-
-        def loso_model(source, rest):
-            kept = rest["train"] + rest["dev"]
-            return trained(args.overrides, args.loso_profile, str(out / "loso" / source), kept)
-
-    loso = leave_one_source_out(records, base, loso_model)
+        if no_probe is not None:
+            runs["no_probe_vs_pooler"] = evaluate_events(
+                no_probe, test, out / "no-probe-vs-pooler", pooler
+            )
     main_run = runs["model_vs_keywords"]
-    margins = [row["floor"] - row["keywords"] for row in loso.values()]
-    model_margins = [row["model"] - row["keywords"] for row in loso.values() if "model" in row]
-    headline = {
+
+    def compared(name: str, key: str):  # None where --skip-pooler / --skip-no-probe
+        if name not in runs:
+            return None
+        return macro(runs[name], "compare") if key == "macro" else paired(runs[name])["ci"]
+
+    return {
         "test_macro_f1": macro(main_run, "labeller"),
         "keywords_macro_f1": macro(main_run, "compare"),
         "paired_macro_diff": paired(main_run)["difference"],
@@ -208,36 +265,46 @@ def main() -> None:
         },
         "floor_macro_f1": macro(runs["model_vs_floor"], "compare"),
         "model_minus_floor_ci": paired(runs["model_vs_floor"])["ci"],
-        # None with --skip-pooler
-        "pooler_macro_f1": macro(runs["mean_vs_pooler"], "compare") if pooler else None,
-        "mean_minus_pooler_ci": paired(runs["mean_vs_pooler"])["ci"] if pooler else None,
-        "no_probe_minus_pooler_ci": paired(runs["no_probe_vs_pooler"])["ci"] if pooler else None,
-        "no_probe_macro_f1": macro(runs["probe_vs_no_probe"], "compare"),
-        "probe_minus_no_probe_ci": paired(runs["probe_vs_no_probe"])["ci"],
+        "pooler_macro_f1": compared("mean_vs_pooler", "macro"),
+        "mean_minus_pooler_ci": compared("mean_vs_pooler", "ci"),
+        "no_probe_minus_pooler_ci": compared("no_probe_vs_pooler", "ci"),
+        "no_probe_macro_f1": compared("probe_vs_no_probe", "macro"),
+        "probe_minus_no_probe_ci": compared("probe_vs_no_probe", "ci"),
         "quick_macro_f1": macro(runs["quick_vs_keywords"], "labeller"),
         "quick_keywords_macro_f1": macro(runs["quick_vs_keywords"], "compare"),
         "dev_unit": unit_comparison(model.inner, splits["dev"]),
-        "loso": loso,
-        "loso_floor_min_margin_over_keywords": min(margins),
-        # None without --loso-model (one training run per source)
-        "loso_min_margin_over_keywords": min(model_margins) if model_margins else None,
-        "loso_model_profile": args.loso_profile if args.loso_model else None,
         "per_source_test_macro_f1": {
             scope: main_run["labeller"][scope]["macro"]["f1"]
             for scope in main_run["n_records_per_scope"]
             if scope != "overall" and scope in main_run["labeller"]
         },
         "n_test": len(test),
+        "corpus_positives": {t: sum(t in r.events for r in records) for t in EVENT_TYPES},
+        "n_records": len(records),
     }
-    result = {
-        "date": date.today().isoformat(),
-        "command": " ".join(sys.argv),
-        "cpu_flags": cpu_flags(),
-        "seconds": time.perf_counter() - started,
-        **headline,
+
+
+def loso_part(args, records, base) -> dict:
+    """Item 7: leave one source out (the model too with ``--loso-model``)."""
+    loso_model = None
+    if args.loso_model:
+
+        def loso_model(source, rest):
+            kept = rest["train"] + rest["dev"]
+            out = str(Path(args.out) / "loso" / source)
+            return trained(args.overrides, args.loso_profile, out, kept)
+
+    loso = leave_one_source_out(records, base, loso_model)
+    margins = [row["floor"] - row["keywords"] for row in loso.values()]
+    model_margins = [row["model"] - row["keywords"] for row in loso.values() if "model" in row]
+    return {
+        "loso": loso,
+        "loso_floor_min_margin_over_keywords": min(margins),
+        # None without --loso-model (one training run per source)
+        "loso_min_margin_over_keywords": min(model_margins) if model_margins else None,
+        "loso_model_profile": args.loso_profile if args.loso_model else None,
+        "loso_n_records": len(records),
     }
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

@@ -80,3 +80,38 @@ def test_a_changed_source_text_is_detected(tmp_path):
         Path(tmp_path / name).write_text("\n".join(lines) + "\n")
     with pytest.raises(CorpusError, match="the source changed"):
         load_event_corpus(events_dir=tmp_path)
+
+
+def test_round_four_reads_unlabelled_neighbours_of_gold_events_within_one_file():
+    from cronaca.training.data.records import Sentence
+    from cronaca.training.data.wider_candidates import NEIGHBOURS, neighbour_rows
+
+    def sentence(stem: str, k: int) -> Sentence:
+        return Sentence(f"{stem}:{k}", "x", ("x",), ((0, 1),), None, meta={"split": "train"})
+
+    sentences = {s.id: s for stem in ("A", "B") for s in (sentence(stem, k) for k in range(20))}
+    gold = {"A:10": ["riot"], "A:11": [], "A:19": ["battle"], "B:0": []}
+    ids = {row["id"] for row in neighbour_rows(sentences, gold)}
+    window = {f"A:{k}" for k in range(10 - NEIGHBOURS, 10 + NEIGHBOURS + 1)} - {"A:10", "A:11"}
+    assert ids == window  # a battle is not looked around; labelled ones are not read again
+    # the window never spills into the next file's first sentences
+    gold["A:19"] = ["explosion_remote_violence"]
+    ids = {row["id"] for row in neighbour_rows(sentences, gold)}
+    assert not any(i.startswith("B:") for i in ids) and "A:16" in ids
+
+
+def test_agreement_samples_name_corpus_records_and_score_identity_as_one():
+    from cronaca.inference.labels import EVENT_TYPES
+    from cronaca.training.data.agreement import SAMPLES, agreement, corpus_labels, read_labels
+
+    first = corpus_labels()
+    for path in SAMPLES.values():
+        second = read_labels(path)
+        assert set(second) <= set(first), path  # a second reading of records the corpus has
+    same = agreement(first, {k: first[k] for k in list(first)[:50]}, EVENT_TYPES)
+    assert same["exact_set_agreement"] == 1.0
+    assert all(row["kappa"] == 1.0 for row in same["per_type"].values())
+    # a type neither annotation used has nothing to agree on and stays out of the macro
+    one = agreement({"a": {"riot"}, "b": set()}, {"a": {"riot"}, "b": {"riot"}}, EVENT_TYPES)
+    assert one["per_type"]["battle"]["f1"] is None
+    assert one["macro_f1"] == one["per_type"]["riot"]["f1"] == 2 / 3

@@ -12,6 +12,12 @@ only chooses what annotators read; it never assigns a label:
 - **WikiNEuRal-it validation** (history articles of Wikipedia, rich in battles and sieges):
   sentences with a cue or an armed-conflict word, plus random negatives.
 
+Round four (:func:`round_four`) looks for the two types still under 300 positives, explosions
+and riots, where the first three rounds found them: the unread sentences next to a gold
+explosion, riot or protest sentence (an article that reports a bombing or a riot usually does
+so over several sentences; the neighbours' own labels are still read, never inherited), and the
+unread news items with bombing, drone or riot vocabulary.
+
 Held out and never selected: KIND ``WN_test`` and WikiNEuRal-it ``test``.
 
 Splits (fixed, never random: a story or an article must not straddle two splits) are the
@@ -23,6 +29,7 @@ dev/test; WikiNEuRal ``val`` by position: first 70 % train, next 15 % dev, last 
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from pathlib import Path
@@ -153,8 +160,82 @@ def round_three(data_dir: Path, taken: set[str]) -> dict[str, list[dict]]:
     }
 
 
+# round four: bombing and riot vocabulary for the unread news items, and the gold types whose
+# unread neighbouring sentences (within NEIGHBOURS positions, same file) are read
+EXPLOSION_OR_RIOT = re.compile(
+    r"\bdron[ei]\b|missil|bombard|\braid\b|esplos|ordign|razz[oi]\b|artiglier|bomb[ae]\b"
+    r"|kamikaze|autobomb|\bcolpit[oaie]\b|scontri|tafferugl|guerriglia|disordin|sommoss"
+    r"|saccheggi|molotov|lacrimogen|idranti|vandal|devastat|teppist|ultras|rivolt|linciagg"
+    r"|barricat|cariche|caricat|rissa|aggredit|petard|bomba carta|fumogen|antagonist",
+    re.IGNORECASE,
+)
+NEIGHBOUR_TYPES = ("explosion_remote_violence", "riot", "protest")
+NEIGHBOURS = 3
+
+
+def neighbour_rows(sentences: dict, gold: dict[str, list[str]]) -> list[dict]:
+    """Unread sentences within :data:`NEIGHBOURS` positions of a gold sentence of a
+    :data:`NEIGHBOUR_TYPES` type in the same file; ``sentences`` maps ids (``STEM:N``, in file
+    order) to sentences carrying ``meta["split"]``."""
+    by_stem: dict[str, list] = {}
+    for sentence_id, sentence in sentences.items():
+        by_stem.setdefault(sentence_id.partition(":")[0], []).append(sentence)
+    rows = []
+    for stem_sentences in by_stem.values():
+        hits = [
+            k
+            for k, s in enumerate(stem_sentences)
+            if any(t in gold.get(s.id, ()) for t in NEIGHBOUR_TYPES)
+        ]
+        near = {j for k in hits for j in range(k - NEIGHBOURS, k + NEIGHBOURS + 1)}
+        rows += [
+            {"id": s.id, "split": s.meta["split"], "text": s.text}
+            for j, s in enumerate(stem_sentences)
+            if j in near and s.id not in gold
+        ]
+    return rows
+
+
+def round_four(data_dir: Path, gold: dict[str, list[str]]) -> dict[str, list[dict]]:
+    """``{"sentences", "news": rows}``: neighbours of gold explosion/riot/protest sentences,
+    and the unread news items (no near-duplicate of a read one) with bombing or riot words;
+    ``gold`` maps every labelled id to its labels."""
+    from .event_corpus import FIC_ADG_FILE, KIND_FILE, NEWS_FILE, WIKINEURAL_FILE, source_records
+
+    sources = source_records(data_dir)
+    sentences = [
+        row
+        for name in (KIND_FILE, FIC_ADG_FILE, WIKINEURAL_FILE)
+        for row in neighbour_rows(sources[name], gold)
+    ]
+    items = read_items(data_dir / "news-in-brief-it" / "items-2025-12_2026-01.jsonl")
+    kept, _ = deduplicate(items)
+    seen_keys = {dedup_key(i) for i in kept if i["id"] in gold}
+    news = [
+        {"id": i["id"], "split": sources[NEWS_FILE][i["id"]].meta["split"], "text": text}
+        for i in kept
+        if i["id"] not in gold
+        and dedup_key(i) not in seen_keys
+        and EXPLOSION_OR_RIOT.search(text := news_item_text(i))
+    ]
+    return {"sentences": sentences, "news": news}
+
+
+def gold_labels() -> dict[str, list[str]]:
+    """Every labelled id of ``data/events`` and its labels."""
+    from .event_corpus import EVENTS_DIR, FILES
+
+    rows = (
+        json.loads(line)
+        for name in FILES
+        for line in (EVENTS_DIR / name).read_text(encoding="utf-8").splitlines()
+        if line
+    )
+    return {row["id"]: row["labels"] for row in rows}
+
+
 def main(args) -> None:
-    """Write the round-two and -three batches and the agreement sample into ``args.out``
+    """Write the round-two, -three and -four batches and the agreement sample into ``args.out``
     (``--out``, ``--data-dir``, as :func:`cronaca.training.cli.run_tool` parses them)."""
     data = args.data_dir or shared_data_dir()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -168,7 +249,8 @@ def main(args) -> None:
     write_jsonl(
         args.out / "agreement.jsonl", [{"id": r["id"], "text": r["text"]} for r in agreement]
     )
-    for round_name, chosen in (("r2", two), ("r3", three)):
+    four = round_four(data, gold_labels())
+    for round_name, chosen in (("r2", two), ("r3", three), ("r4", four)):
         for source, rows in chosen.items():
             path = args.out / f"{round_name}-{source}.jsonl"
             write_jsonl(path, [{"id": r["id"], "text": r["text"]} for r in rows])
