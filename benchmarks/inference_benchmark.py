@@ -20,9 +20,9 @@ runs in a fresh subprocess (so its peak memory is its own) on the same fine-tune
 whatever else the CPU has, AVX-512 included). The headline ratios of the default path over the
 pipeline, and the int8 peak memory, also go into ``benchmarks/results/inference.json``.
 
-Timing covers the predict call only (after a short warm-up; the best of ``--repeats`` calls), not loading. Entities come back
-as character spans, are mapped onto the gold tokens and scored with the project's harness
-(strict IOB2 micro-F1), so every system is scored the same way.
+Timing covers the predict call only (after a short warm-up; the best of ``--repeats`` calls),
+not loading. Entities come back as character spans, are mapped onto the gold tokens and scored
+with the project's harness (strict IOB2 micro-F1), so every system is scored the same way.
 
     python benchmarks/inference_benchmark.py --model runs/ner-wn/model \
         --out benchmarks/results/inference

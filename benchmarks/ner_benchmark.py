@@ -64,13 +64,18 @@ LEVERS = {
         'data.silver=["wikineural-it/val.conllu"]',
         "data.silver_weight=0.3",
     ],
-    "+news, lr 5e-5": [
+    "+news lr 5e-5": [
         f"data.train={json.dumps([WN, 'news-entities:train'])}",
         "training.learning_rate=5e-5",
     ],
-    "+news, 3 epochs": [
+    "+news 3 epochs": [
         f"data.train={json.dumps([WN, 'news-entities:train'])}",
         "training.epochs=3",
+    ],
+    # FLERT: 200 characters (about 50 tokens) of the same article on each side of a sentence
+    "+news context 200": [
+        f"data.train={json.dumps([WN, 'news-entities:train'])}",
+        "features.context=200",
     ],
 }
 

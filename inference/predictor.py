@@ -139,7 +139,7 @@ class Predictor:
         spans = [sentence_spans(text) for text in texts]
         flat = [(i, s, e) for i, text_spans in enumerate(spans) for s, e in text_spans]
         sentences = [texts[i][s:e] for i, s, e in flat]
-        entities, events = self._run(sentences, batch_size)
+        entities, events = self._run(sentences, batch_size, [i for i, _, _ in flat])
         per_text: list[dict] = [{"entities": [], "sentences": []} for _ in texts]
         for (i, offset, end), found, labels in zip(flat, entities, events):
             for entity in found:
@@ -160,13 +160,19 @@ class Predictor:
             for text, parts in zip(texts, per_text)
         ]
 
-    def _run(self, sentences: list[str], batch_size: int) -> tuple[list, list]:
-        """Each sentence's entities and decided event types. A joint model given as both
-        tagger and labeller runs once for both (:meth:`JointModel.analyse`)."""
+    def _run(
+        self, sentences: list[str], batch_size: int, documents: Sequence[int] | None = None
+    ) -> tuple[list, list]:
+        """Each sentence's entities and decided event types (``documents[i]``: the input text
+        sentence ``i`` comes from). A joint model given as both tagger and labeller runs once
+        for both (:meth:`JointModel.analyse`)."""
         words = [word_spans(sentence) for sentence in sentences] if self.tagger else None
         scores = None
         if self.tagger is not None and self.tagger is self.labeller and _is_joint(self.tagger):
             entities, scores = self.tagger.analyse(sentences, words, batch_size)
+        elif self.tagger is not None and getattr(self.tagger, "context", 0):
+            # a model trained with document context reads each sentence inside its document
+            entities = self.tagger.tag_entities(sentences, words, batch_size, documents=documents)
         elif self.tagger is not None:
             entities = self.tagger.tag_entities(sentences, words, batch_size)
         else:

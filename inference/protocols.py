@@ -35,6 +35,11 @@ class EntityTagger(Protocol):
     definition of training), so an entity always covers whole words. Each text's entities come
     back with character offsets into that text (``text[start:end] == entity.text``) and a score
     in [0, 1]: a model's mean tag probability, 1.0 for a rule's match.
+
+    A tagger that reads document context (a model trained with ``features.context``) has a
+    positive ``context`` attribute and takes ``documents=`` (the document of each text;
+    consecutive texts of one document are neighbours); callers pass it only then, so a rule
+    needs neither.
     """
 
     name: str

@@ -1,7 +1,8 @@
 """What a saved model needs at inference besides its weights: ``cronaca.json``.
 
 One schema for both kinds of model, so a directory is self-describing and one loader reads it:
-windows as training cut them (``max_length``, ``stride``), the decoding of an entity model,
+windows as training cut them (``max_length``, ``stride``), the decoding and document context of an
+entity model,
 and an event model's instruction ``prefix`` and per-type ``thresholds``. Keys a model does not
 use keep their defaults; an unknown key is an error (a typo must not be ignored).
 """
@@ -36,6 +37,9 @@ class ModelSettings:
     decode: str = "viterbi"  # entity models: "viterbi" (valid IOB2 only) or "greedy"
     prefix: str = ""  # event models: e5's instruction prefix, e.g. "query: "
     thresholds: dict[str, float] = field(default_factory=dict)  # event models, per type
+    # entity models: characters of the same document read on each side of a sentence (FLERT,
+    # :mod:`cronaca.inference.context`); 0 = each sentence alone
+    context: int = 0
 
     def __post_init__(self) -> None:
         if self.decode not in DECODINGS:

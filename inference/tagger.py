@@ -2,18 +2,20 @@
 evaluation harness) and the ``EntityTagger`` protocol (scored entities, for the Predictor).
 
 A saved model directory is self-describing: ``config.json`` holds ``id2label``, and
-``cronaca.json`` the feature settings it was trained with (window length, stride, context),
+``cronaca.json`` the feature settings it was trained with (window length, stride, document
+context),
 so inference windows texts exactly as training did.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from . import features
+from .context import with_context
 from .decoding import decode_batch, decode_ids, log_softmax
 from .entities import word_entities
 from .labels import ids_to_spans
@@ -50,14 +52,25 @@ class ModelTagger:
         )
         return cls(model, tokenizer, settings, name=Path(path).name)
 
+    @property
+    def context(self) -> int:
+        """Characters of document context read on each side of a text (0: none); a caller that
+        knows the texts' documents passes ``documents=`` when this is positive."""
+        return self.settings.context
+
     def word_log_probs(
         self,
         texts: Sequence[str],
         words: Sequence[WordSpans],
         batch_size: int = 32,
         show_progress: bool = False,
+        documents: Sequence[Hashable] | None = None,
     ) -> list[np.ndarray]:
-        """``[n_words, n_labels]`` log-probabilities per text."""
+        """``[n_words, n_labels]`` log-probabilities per text; with ``documents`` (the document
+        of each text, consecutive texts of one document being neighbours) and a model trained
+        with context, each text is read with its neighbours around it."""
+        if documents is not None and self.context:
+            texts, words = with_context(texts, words, documents, self.context)
         windows = features.encode(
             self.tokenizer, texts, words, self.settings.max_length, self.settings.stride
         )
@@ -77,15 +90,20 @@ class ModelTagger:
         words: Sequence[WordSpans],
         batch_size: int = 32,
         show_progress: bool = False,
+        documents: Sequence[Hashable] | None = None,
     ) -> list[list[str]]:
-        log_probs = self.word_log_probs(texts, words, batch_size, show_progress)
+        log_probs = self.word_log_probs(texts, words, batch_size, show_progress, documents)
         return decode_batch(log_probs, self.labels, self.settings.decode)
 
     def tag_entities(
-        self, texts: Sequence[str], words: Sequence[WordSpans], batch_size: int = 32
+        self,
+        texts: Sequence[str],
+        words: Sequence[WordSpans],
+        batch_size: int = 32,
+        documents: Sequence[Hashable] | None = None,
     ) -> list[list[Entity]]:
         """Each text's decoded entities, scored by the mean probability of their words' tags."""
-        log_probs = self.word_log_probs(texts, words, batch_size)
+        log_probs = self.word_log_probs(texts, words, batch_size, documents=documents)
         return scored_entities(texts, words, log_probs, self.labels, self.settings.decode)
 
 

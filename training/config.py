@@ -43,6 +43,13 @@ class FeatureConfig:
     stride: int = 32  # tokens shared by consecutive windows of a long text
     # put before every event unit: multilingual-e5 was trained behind "query: "/"passage: "
     prefix: str = ""
+    # ner: characters of the same document read on each side of a sentence, not labelled
+    # (FLERT; cronaca.inference.context); 0 = each sentence alone
+    context: int = 0
+
+    def __post_init__(self) -> None:
+        if self.context < 0:
+            raise ValueError(f"features.context: {self.context} is below 0")
 
 
 @dataclass
@@ -107,6 +114,8 @@ class ExperimentConfig:
         _one_of("pooling", self.pooling, POOLINGS)
         if self.training.probe_init and (self.task == "ner" or self.pooling != "mean"):
             raise ValueError("training.probe_init: only for tasks events/joint with pooling mean")
+        if self.features.context and self.task != "ner":
+            raise ValueError("features.context: only for task ner (event units are read alone)")
         if self.task == "events":
             _known("labels", self.labels, EVENT_TYPES)
         if self.task == "joint":

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from tqdm.auto import tqdm
 
+from cronaca.inference.context import with_context
 from cronaca.inference.protocols import WordTagger
 
 from ..baselines.registry import load_gazetteer, rule_name
 from ..data.corpora import kind_file
+from ..data.documents import document_ids
 from ..data.records import Sentence
 from . import entity_report
 from .entities import (
@@ -62,10 +64,17 @@ def run_tagger(
     pred: list[list[str]] = []
     started = time.perf_counter()
     starts = range(0, len(sentences), batch_size)
+    # a model trained with document context reads each sentence inside its document, as in
+    # training: widened once, in file order, so batch edges do not cut a sentence's context
+    texts, words = [s.text for s in sentences], [s.offsets for s in sentences]
+    if getattr(tagger, "context", 0):
+        texts, words = with_context(texts, words, document_ids(sentences), tagger.context)
     with tqdm(total=len(sentences), desc=tagger.name, unit="sent", disable=not progress) as bar:
         for first in starts:
             batch = sentences[first : first + batch_size]
-            tags = tagger.tag_words([s.text for s in batch], [s.offsets for s in batch])
+            tags = tagger.tag_words(
+                texts[first : first + batch_size], words[first : first + batch_size]
+            )
             if len(tags) != len(batch):
                 raise ValueError(f"{tagger.name}: {len(tags)} results for {len(batch)} texts")
             for sentence, row in zip(batch, tags):
