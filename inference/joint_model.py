@@ -36,7 +36,7 @@ from transformers import (
 from transformers.utils import ModelOutput
 
 from .event_model import BertForMeanPooledClassification, MeanPoolingBertConfig, mean_pool
-from .joint import MODEL_TYPE
+from .settings import JOINT_MODEL_TYPE as MODEL_TYPE
 
 
 class JointBertConfig(BertConfig):

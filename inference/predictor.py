@@ -32,10 +32,10 @@ from tqdm.auto import tqdm
 
 from .decisions import decide
 from .event_labeller import ModelEventLabeller
-from .joint import MODEL_TYPE as JOINT_MODEL_TYPE
 from .joint import JointModel
 from .protocols import EntityTagger, EventLabeller
 from .sentences import sentence_spans
+from .settings import JOINT_MODEL_TYPE
 from .tagger import ModelTagger
 from .types import Document, Entity, EventLabel, Sentence
 from .words import surrogate_problem, word_spans
