@@ -4,6 +4,13 @@ any failure written to benchmarks/results/fuzz.json.
 
     nice -n 19 python benchmarks/fuzz.py --cases 10000 --slow-cases 1000
     nice -n 19 python benchmarks/fuzz.py --cases 10000 --only features predictor batch_job
+    nice -n 19 python benchmarks/fuzz.py --cases 5000 --only long_texts --seed 1 --add
+
+``--seed`` fixes hypothesis's random source, so runs with different seeds draw different cases;
+``--add`` adds a run's cases to the target's row instead of replacing it (each run is kept in
+``runs_per_target``), so a target too slow for one sitting (long_texts: about a second a case,
+most of it in sentencex on 1M characters) reaches its count over several runs, in parallel or
+in turn.
 
 The fast profile of the same targets runs in the tests (tests/test_fuzz.py).
 """
@@ -25,6 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import fuzzing as fz  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import seed as fixed_seed  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "fuzz.json"
@@ -108,7 +116,7 @@ class _Factory:
         return path
 
 
-def run_target(name: str, strategy, check, cases: int) -> dict:
+def run_target(name: str, strategy, check, cases: int, seed: int | None = None) -> dict:
     count = [0]
 
     @settings(
@@ -123,6 +131,9 @@ def run_target(name: str, strategy, check, cases: int) -> dict:
         count[0] += 1
         check(value)
 
+    if seed is not None:
+        target = fixed_seed(seed)(target)
+
     started = time.perf_counter()
     failure = None
     try:
@@ -133,7 +144,7 @@ def run_target(name: str, strategy, check, cases: int) -> dict:
         failure += "".join(f"\n{note}" for note in notes)[:2000]
     seconds = time.perf_counter() - started
     print(f"{name}: {count[0]} cases, {seconds:.1f} s, {'FAILED' if failure else 'ok'}", flush=True)
-    return {"cases": count[0], "seconds": round(seconds, 1), "failure": failure}
+    return {"cases": count[0], "seconds": round(seconds, 1), "failure": failure, "seed": seed}
 
 
 def _result(per_target: dict[str, dict]) -> dict:
@@ -148,6 +159,28 @@ def _result(per_target: dict[str, dict]) -> dict:
         "seconds_per_target": {name: r["seconds"] for name, r in per_target.items()},
         "command_per_target": {name: r["command"] for name, r in per_target.items()},
         "failures": failures,
+        "runs_per_target": {name: _runs(r) for name, r in per_target.items()},
+    }
+
+
+def _runs(row: dict) -> list[dict]:
+    """The runs that make up a row (one, unless ``--add`` combined several)."""
+    keys = ("seed", "cases", "seconds", "command")
+    return row.get("runs") or [{key: row.get(key) for key in keys}]
+
+
+def _added(old: dict | None, new: dict) -> dict:
+    """``new``'s run added to the row ``old`` (``--add``): cases and seconds summed, the first
+    failure kept, every run listed."""
+    if old is None:
+        return new
+    runs = _runs(old) + _runs(new)
+    return {
+        "cases": old["cases"] + new["cases"],
+        "seconds": round(old["seconds"] + new["seconds"], 1),
+        "failure": old["failure"] or new["failure"],
+        "command": " + ".join(dict.fromkeys(run["command"] for run in runs)),
+        "runs": runs,
     }
 
 
@@ -161,6 +194,7 @@ def _rows(result: dict) -> dict[str, dict]:
             "seconds": result["seconds_per_target"][name],
             "failure": result["failures"].get(name),
             "command": commands.get(name, result.get("command", "")),
+            "runs": result.get("runs_per_target", {}).get(name),
         }
         for name, cases in result["cases_per_target"].items()
     }
@@ -176,6 +210,12 @@ def main(argv=None) -> int:
         help="run only these targets and update their rows in --out (the others stay, with "
         "the command that ran them)",
     )
+    parser.add_argument("--seed", type=int, default=None, help="hypothesis seed (default: random)")
+    parser.add_argument(
+        "--add",
+        action="store_true",
+        help="add this run's cases to the rows in --out instead of replacing them",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     slow_cases = args.slow_cases if args.slow_cases is not None else args.cases
@@ -188,12 +228,15 @@ def main(argv=None) -> int:
             if args.only and name not in args.only:
                 continue
             cases = slow_cases if name in SLOW else args.cases
-            per_target[name] = run_target(name, strategy, check, cases)
+            per_target[name] = run_target(name, strategy, check, cases, args.seed)
     command = "nice -n 19 python benchmarks/fuzz.py " + " ".join(argv or sys.argv[1:])
     for row in per_target.values():
         row["command"] = command
-    if args.only and args.out.is_file():  # an update: the other targets' rows stay
-        per_target = _rows(json.loads(args.out.read_text(encoding="utf-8"))) | per_target
+    if (args.only or args.add) and args.out.is_file():  # an update: the other rows stay
+        old = _rows(json.loads(args.out.read_text(encoding="utf-8")))
+        if args.add:
+            per_target = {name: _added(old.get(name), row) for name, row in per_target.items()}
+        per_target = old | per_target
     result = _result(per_target)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

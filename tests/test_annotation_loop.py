@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tiny import tiny_ner_config
 
 from cronaca.inference.labels import ENTITY_TYPES, EVENT_TYPES
 from cronaca.inference.selection import (
@@ -203,17 +204,7 @@ def test_a_corrupted_export_names_file_line_and_task(exported, tmp_path, damage,
 
 
 def ner_config(tiny_model_dir, tmp_path, train: Path, dev: Path):
-    settings = {
-        "base_model": str(tiny_model_dir),
-        "output_dir": str(tmp_path / "run"),
-        "data.train": [str(train)],
-        "data.dev": [str(dev)],
-        "training.epochs": 1,
-        "training.batch_tokens": 256,
-        "training.precision": "fp32",
-    }
-    overrides = [f"{k}={json.dumps(v)}" for k, v in settings.items()]
-    return load_config(ROOT / "configs" / "ner-kind.yaml", overrides=overrides)
+    return tiny_ner_config(tiny_model_dir, tmp_path, train, dev, {"training.batch_tokens": 256})
 
 
 def test_a_corrupted_export_stops_training_before_anything_is_written(

@@ -1,11 +1,11 @@
 """Document context (FLERT): neighbours of the same document only, never labelled, the same
 widening in training, evaluation and the Predictor."""
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from tiny import tiny_ner_config
 
 from cronaca.inference import features
 from cronaca.inference.context import with_context
@@ -89,25 +89,12 @@ def test_documents_are_cut_at_titles_files_and_gaps():
 def test_a_model_trained_with_context_saves_it_and_reads_documents(tmp_path, tiny_model_dir):
     from cronaca.inference.predictor import Predictor
     from cronaca.inference.tagger import ModelTagger
-    from cronaca.training.config import load_config
     from cronaca.training.tasks.train import train
 
     rows = [("Il", "O"), ("JNIM", "B-ORG"), ("attacca", "O"), ("Acharan", "B-LOC"), (".", "O")]
     tsv = tmp_path / "train.tsv"
     tsv.write_text("\n\n".join("\n".join(f"{t}\t{g}" for t, g in rows) for _ in range(6)) + "\n")
-    settings = {
-        "base_model": str(tiny_model_dir),
-        "output_dir": str(tmp_path / "run"),
-        "data.train": [str(tsv)],
-        "data.dev": [str(tsv)],
-        "features.context": 40,
-        "training.epochs": 1,
-        "training.precision": "fp32",
-    }
-    config = load_config(
-        "configs/ner-kind.yaml" if Path("configs").is_dir() else None,
-        overrides=[f"{k}={json.dumps(v)}" for k, v in settings.items()],
-    )
+    config = tiny_ner_config(tiny_model_dir, tmp_path, tsv, tsv, {"features.context": 40})
     train(config)
     tagger = ModelTagger.from_pretrained(Path(config.output_dir) / "model", device="cpu")
     assert tagger.context == 40

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cronaca.training.embedded_encoder import build_unigram_tokenizer, save_tokenizer
 
+ROOT = Path(__file__).resolve().parents[1]
 SPECIALS = ["<s>", "<pad>", "</s>", "<unk>"]
 SPECIAL_IDS = {"bos": 0, "pad": 1, "eos": 2, "unk": 3}
 
@@ -71,3 +72,21 @@ def save_tiny_model(
     torch.manual_seed(seed)
     BertModel(config, add_pooling_layer=False).save_pretrained(str(out))
     return out
+
+
+def tiny_ner_config(base: Path, tmp_path: Path, train: Path, dev: Path, settings: dict = ()):
+    """``configs/ner-kind.yaml`` for a tiny model: one fp32 epoch on ``train``, scored on
+    ``dev``, written under ``tmp_path/run``; ``settings`` are more dotted overrides."""
+    from cronaca.training.config import load_config
+
+    values = {
+        "base_model": str(base),
+        "output_dir": str(tmp_path / "run"),
+        "data.train": [str(train)],
+        "data.dev": [str(dev)],
+        "training.epochs": 1,
+        "training.precision": "fp32",
+        **dict(settings),
+    }
+    overrides = [f"{key}={json.dumps(value)}" for key, value in values.items()]
+    return load_config(ROOT / "configs" / "ner-kind.yaml", overrides=overrides)

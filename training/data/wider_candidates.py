@@ -29,11 +29,12 @@ dev/test; WikiNEuRal ``val`` by position: first 70 % train, next 15 % dev, last 
 
 from __future__ import annotations
 
-import json
 import random
 import re
+from collections.abc import Collection, Container, Mapping
 from pathlib import Path
 
+from .agreement import corpus_labels
 from .columns import read_conll, read_wikineural
 from .corpora import shared_data_dir
 from .event_candidates import (
@@ -73,14 +74,18 @@ def _pick(rows: list[dict], wanted, n_cued: int, n_random: int, rng: random.Rand
     return sorted(chosen, key=lambda r: order[id(r)])
 
 
-def news_rows(items_path: Path, annotated: set[str], n_cued: int, n_random: int) -> list[dict]:
-    items = read_items(items_path)
+def unread_items(items: list[dict], read: Container[str]) -> list[dict]:
+    """The items left after near-duplicates are dropped that are neither read (their id in
+    ``read``) nor a near-duplicate of a read one: each story is read once."""
     kept, _ = deduplicate(items)
-    seen_keys = {dedup_key(i) for i in kept if i["id"] in annotated}
+    seen_keys = {dedup_key(i) for i in kept if i["id"] in read}
+    return [i for i in kept if i["id"] not in read and dedup_key(i) not in seen_keys]
+
+
+def news_rows(items_path: Path, annotated: set[str], n_cued: int, n_random: int) -> list[dict]:
     rows = [
         {"id": i["id"], "split": split_for(i["date"]), "text": news_item_text(i)}
-        for i in kept
-        if i["id"] not in annotated and dedup_key(i) not in seen_keys
+        for i in unread_items(read_items(items_path), annotated)
     ]
     rng = random.Random(SEED)
     riot = [r for r in rows if RIOT_OR_CLASH.search(r["text"])]
@@ -173,7 +178,7 @@ NEIGHBOUR_TYPES = ("explosion_remote_violence", "riot", "protest")
 NEIGHBOURS = 3
 
 
-def neighbour_rows(sentences: dict, gold: dict[str, list[str]]) -> list[dict]:
+def neighbour_rows(sentences: dict, gold: Mapping[str, Collection[str]]) -> list[dict]:
     """Unread sentences within :data:`NEIGHBOURS` positions of a gold sentence of a
     :data:`NEIGHBOUR_TYPES` type in the same file; ``sentences`` maps ids (``STEM:N``, in file
     order) to sentences carrying ``meta["split"]``."""
@@ -196,7 +201,7 @@ def neighbour_rows(sentences: dict, gold: dict[str, list[str]]) -> list[dict]:
     return rows
 
 
-def round_four(data_dir: Path, gold: dict[str, list[str]]) -> dict[str, list[dict]]:
+def round_four(data_dir: Path, gold: Mapping[str, Collection[str]]) -> dict[str, list[dict]]:
     """``{"sentences", "news": rows}``: neighbours of gold explosion/riot/protest sentences,
     and the unread news items (no near-duplicate of a read one) with bombing or riot words;
     ``gold`` maps every labelled id to its labels."""
@@ -209,29 +214,12 @@ def round_four(data_dir: Path, gold: dict[str, list[str]]) -> dict[str, list[dic
         for row in neighbour_rows(sources[name], gold)
     ]
     items = read_items(data_dir / "news-in-brief-it" / "items-2025-12_2026-01.jsonl")
-    kept, _ = deduplicate(items)
-    seen_keys = {dedup_key(i) for i in kept if i["id"] in gold}
     news = [
         {"id": i["id"], "split": sources[NEWS_FILE][i["id"]].meta["split"], "text": text}
-        for i in kept
-        if i["id"] not in gold
-        and dedup_key(i) not in seen_keys
-        and EXPLOSION_OR_RIOT.search(text := news_item_text(i))
+        for i in unread_items(items, gold)
+        if EXPLOSION_OR_RIOT.search(text := news_item_text(i))
     ]
     return {"sentences": sentences, "news": news}
-
-
-def gold_labels() -> dict[str, list[str]]:
-    """Every labelled id of ``data/events`` and its labels."""
-    from .event_corpus import EVENTS_DIR, FILES
-
-    rows = (
-        json.loads(line)
-        for name in FILES
-        for line in (EVENTS_DIR / name).read_text(encoding="utf-8").splitlines()
-        if line
-    )
-    return {row["id"]: row["labels"] for row in rows}
 
 
 def main(args) -> None:
@@ -249,7 +237,7 @@ def main(args) -> None:
     write_jsonl(
         args.out / "agreement.jsonl", [{"id": r["id"], "text": r["text"]} for r in agreement]
     )
-    four = round_four(data, gold_labels())
+    four = round_four(data, corpus_labels())
     for round_name, chosen in (("r2", two), ("r3", three), ("r4", four)):
         for source, rows in chosen.items():
             path = args.out / f"{round_name}-{source}.jsonl"
