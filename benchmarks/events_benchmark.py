@@ -175,7 +175,9 @@ def main() -> None:
         }
     if args.part != "main":
         result |= loso_part(args, records, base)
-        result |= {
+        result |= {  # its own date and CPU: the two parts may run on different machines
+            "loso_date": date.today().isoformat(),
+            "loso_cpu_flags": cpu_flags(),
             "loso_command": " ".join(sys.argv),
             "loso_seconds": time.perf_counter() - started,
         }
@@ -189,6 +191,8 @@ LOSO_KEYS = (
     "loso_min_margin_over_keywords",
     "loso_model_profile",
     "loso_n_records",
+    "loso_date",
+    "loso_cpu_flags",
     "loso_command",
     "loso_seconds",
 )
