@@ -25,6 +25,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from tqdm.auto import tqdm
+
 from cronaca.inference.runtime import cpu_flags
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,6 +131,7 @@ def run_target(name: str, strategy, check, cases: int, seed: int | None = None) 
     @given(strategy)
     def target(value):
         count[0] += 1
+        bar.update()
         check(value)
 
     if seed is not None:
@@ -136,12 +139,15 @@ def run_target(name: str, strategy, check, cases: int, seed: int | None = None) 
 
     started = time.perf_counter()
     failure = None
+    # a long target runs for hours: a bar (on stderr, redrawn at most every 10 s) shows it
+    bar = tqdm(total=cases, desc=name, unit="case", mininterval=10, leave=False)
     try:
         target()
     except Exception as error:  # the property failed: keep the shrunk example's message
         failure = f"{type(error).__name__}: {error}"[:2000]
         notes = getattr(error, "__notes__", [])
         failure += "".join(f"\n{note}" for note in notes)[:2000]
+    bar.close()
     seconds = time.perf_counter() - started
     print(f"{name}: {count[0]} cases, {seconds:.1f} s, {'FAILED' if failure else 'ok'}", flush=True)
     return {"cases": count[0], "seconds": round(seconds, 1), "failure": failure, "seed": seed}
