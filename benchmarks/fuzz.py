@@ -10,7 +10,8 @@ any failure written to benchmarks/results/fuzz.json.
 ``--add`` adds a run's cases to the target's row instead of replacing it (each run is kept in
 ``runs_per_target``), so a target too slow for one sitting (long_texts: about a second a case,
 most of it in sentencex on 1M characters) reaches its count over several runs, in parallel or
-in turn.
+in turn. The file is rewritten after each target finishes, so a run stopped part-way keeps
+the targets it finished (a target's own cases are counted only when it ends).
 
 The fast profile of the same targets runs in the tests (tests/test_fuzz.py).
 """
@@ -39,6 +40,12 @@ from hypothesis import strategies as st  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "fuzz.json"
 SLOW = {"long_texts", "features", "predictor", "batch_job"}
+# the names :func:`targets` returns, in its order (checked against it by the tests)
+TARGETS = (
+    *("kind_tsv", "wikineural_conllu", "spans_jsonl", "spans_json", "news_items"),
+    *("standoff_events", "standoff_entities", "words", "sentences", "long_texts"),
+    *("features", "predictor", "batch_job"),
+)
 
 
 def targets(folder: Path, models: Path):
@@ -206,6 +213,15 @@ def _rows(result: dict) -> dict[str, dict]:
     }
 
 
+def _write(path: Path, per_target: dict[str, dict]) -> dict:
+    result = _result(per_target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(path.name + ".writing")  # renamed into place: never half a file
+    staging.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    staging.replace(path)
+    return result
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=10_000, help="cases per target")
@@ -224,28 +240,28 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    unknown = sorted(set(args.only or ()) - set(TARGETS))
+    if unknown:
+        parser.error(f"unknown targets {unknown}: the targets are {', '.join(TARGETS)}")
     slow_cases = args.slow_cases if args.slow_cases is not None else args.cases
+    command = "nice -n 19 python benchmarks/fuzz.py " + " ".join(argv or sys.argv[1:])
+    old = _rows(json.loads(args.out.read_text(encoding="utf-8"))) if args.out.is_file() else {}
+    done: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder, models = Path(tmp) / "files", Path(tmp) / "models"
         folder.mkdir()
         models.mkdir()
-        per_target = {}
         for name, (strategy, check) in targets(folder, models).items():
             if args.only and name not in args.only:
                 continue
             cases = slow_cases if name in SLOW else args.cases
-            per_target[name] = run_target(name, strategy, check, cases, args.seed)
-    command = "nice -n 19 python benchmarks/fuzz.py " + " ".join(argv or sys.argv[1:])
-    for row in per_target.values():
-        row["command"] = command
-    if (args.only or args.add) and args.out.is_file():  # an update: the other rows stay
-        old = _rows(json.loads(args.out.read_text(encoding="utf-8")))
-        if args.add:
-            per_target = {name: _added(old.get(name), row) for name, row in per_target.items()}
-        per_target = old | per_target
-    result = _result(per_target)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            row = run_target(name, strategy, check, cases, args.seed) | {"command": command}
+            done[name] = _added(old.get(name), row) if args.add else row
+            # written after every target, over the earlier rows: a run stopped part-way
+            # keeps the targets it finished
+            result = _write(args.out, old | done)
+    if not (args.only or args.add):  # a whole run: its rows alone
+        result = _write(args.out, done)
     print(json.dumps({k: result[k] for k in ("min_cases_per_target", "failures_left")}))
     return 1 if result["failures_left"] else 0
 
