@@ -5,6 +5,7 @@ any failure written to benchmarks/results/fuzz.json.
     nice -n 19 python benchmarks/fuzz.py --cases 10000 --slow-cases 1000
     nice -n 19 python benchmarks/fuzz.py --cases 10000 --only features predictor batch_job
     nice -n 19 python benchmarks/fuzz.py --cases 5000 --only long_texts --seed 1 --add
+    python benchmarks/fuzz.py --merge a.json b.json --only long_texts   # runs made in parallel
 
 ``--seed`` fixes hypothesis's random source, so runs with different seeds draw different cases;
 ``--add`` adds a run's cases to the target's row instead of replacing it (each run is kept in
@@ -238,11 +239,21 @@ def main(argv=None) -> int:
         action="store_true",
         help="add this run's cases to the rows in --out instead of replacing them",
     )
+    parser.add_argument(
+        "--merge",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="run nothing: write the --only targets' rows as the sum of these files' rows "
+        "(runs made in parallel, each into its own file)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     unknown = sorted(set(args.only or ()) - set(TARGETS))
     if unknown:
         parser.error(f"unknown targets {unknown}: the targets are {', '.join(TARGETS)}")
+    if args.merge:
+        return _merge(args.merge, args.only, args.out, parser)
     slow_cases = args.slow_cases if args.slow_cases is not None else args.cases
     command = "nice -n 19 python benchmarks/fuzz.py " + " ".join(argv or sys.argv[1:])
     old = _rows(json.loads(args.out.read_text(encoding="utf-8"))) if args.out.is_file() else {}
@@ -262,8 +273,28 @@ def main(argv=None) -> int:
             result = _write(args.out, old | done)
     if not (args.only or args.add):  # a whole run: its rows alone
         result = _write(args.out, done)
+    return _summary(result)
+
+
+def _summary(result: dict) -> int:
     print(json.dumps({k: result[k] for k in ("min_cases_per_target", "failures_left")}))
     return 1 if result["failures_left"] else 0
+
+
+def _merge(files: list[Path], only: list[str] | None, out: Path, parser) -> int:
+    """``--merge``: each ``--only`` target's row in ``out`` becomes the sum of its rows in
+    ``files`` (cases and seconds added, every run listed); the other rows stay."""
+    if not only:
+        parser.error("--merge needs --only: the targets whose rows the files add up")
+    merged: dict[str, dict] = {}
+    for path in files:
+        rows = _rows(json.loads(path.read_text(encoding="utf-8")))
+        for name in only:
+            if name not in rows:
+                parser.error(f"{path}: no row for target {name!r}")
+            merged[name] = _added(merged.get(name), rows[name])
+    old = _rows(json.loads(out.read_text(encoding="utf-8"))) if out.is_file() else {}
+    return _summary(_write(out, old | merged))
 
 
 if __name__ == "__main__":

@@ -54,3 +54,17 @@ def test_a_run_writes_each_target_as_it_finishes(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         fuzz.main(["--cases", "2", "--out", str(out)])
     assert json.loads(out.read_text())["cases_per_target"] == {"kind_tsv": 2}
+
+
+def test_merge_adds_up_runs_made_into_separate_files(tmp_path):
+    a, b, out = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "fuzz.json"
+    assert fuzz.main(["--cases", "3", "--only", "words", "sentences", "--out", str(out)]) == 0
+    for path, seed in ((a, "1"), (b, "2")):
+        args = ["--cases", "4", "--only", "words", "--seed", seed, "--out", str(path)]
+        assert fuzz.main(args) == 0
+    assert fuzz.main(["--merge", str(a), str(b), "--only", "words", "--out", str(out)]) == 0
+    result = json.loads(out.read_text())
+    assert result["cases_per_target"] == {"words": 8, "sentences": 3}
+    assert [run["seed"] for run in result["runs_per_target"]["words"]] == [1, 2]
+    with pytest.raises(SystemExit):  # which rows to add must be said
+        fuzz.main(["--merge", str(a), "--out", str(out)])
