@@ -26,9 +26,15 @@ _STOP = re.compile(r"[.!?…。？！]")
 # character line of short sentences took hours. So a line is given to it in pieces of about
 # CHUNK characters and at most MAX_STOPS full stops; a line within both limits (any real
 # paragraph) is segmented exactly as a whole, a longer one may differ only where a quotation
-# spans the edge of a piece (sentencex tracks open quotes).
+# spans the edge of a piece (sentencex tracks open quotes) or where a sentence is longer than
+# MAX_PIECE characters.
 CHUNK = 10_000
 MAX_STOPS = 256
+# A piece with no boundary in it grows (doubles) so that a long sentence is read whole, but not
+# past MAX_PIECE: sentencex is also quadratic in open quotation marks that never close (40,000
+# characters of "“" took 0.5 s, 4x per doubling; a 1,000,000-character line of them, read
+# whole, over 5 minutes; found by benchmarks/fuzz.py). No prose sentence is that long.
+MAX_PIECE = 2 * CHUNK
 
 
 def _segments(line: str) -> list[tuple[int, int]]:
@@ -57,13 +63,14 @@ def _cut(line: str, start: int, size: int) -> tuple[int, bool]:
 def _pieces(line: str) -> list[tuple[int, int]]:
     """The segments of a line of any length, one bounded piece at a time (:func:`_cut`). The
     last two segments of a piece (cut short, or decided without what follows) are read again
-    with the next one; a piece with no boundary doubles until it has one (a long sentence is
-    never cut) unless it already holds MAX_STOPS full stops (then it is not prose: cut there)."""
+    with the next one; a piece with no boundary doubles until it has one, up to MAX_PIECE
+    characters (so a sentence is cut only past that length), unless it already holds
+    MAX_STOPS full stops (then it is not prose: cut there)."""
     spans, start, size = [], 0, CHUNK
     while start < len(line):
         stop, by_stops = _cut(line, start, size)
         found = [(start + s, start + e) for s, e in _segments(line[start:stop])]
-        if stop < len(line) and len(found) < 2 and not by_stops:
+        if stop < len(line) and len(found) < 2 and not by_stops and size < MAX_PIECE:
             size *= 2
             continue
         if stop < len(line) and len(found) > 1:
