@@ -9,10 +9,10 @@ any failure written to benchmarks/results/fuzz.json.
 
 ``--seed`` fixes hypothesis's random source, so runs with different seeds draw different cases;
 ``--add`` adds a run's cases to the target's row instead of replacing it (each run is kept in
-``runs_per_target``), so a target too slow for one sitting (long_texts: about a second a case,
-most of it in sentencex on 1M characters) reaches its count over several runs, in parallel or
-in turn. The file is rewritten after each target finishes, so a run stopped part-way keeps
-the targets it finished (a target's own cases are counted only when it ends).
+``runs_per_target``), so a target too slow for one sitting (long_texts: about half a
+second a case, most of it in sentencex on 1M characters) reaches its count over several runs,
+in parallel or in turn. The file is rewritten after each target finishes, so a run stopped
+part-way keeps the targets it finished (a target's own cases count only when it ends).
 
 The fast profile of the same targets runs in the tests (tests/test_fuzz.py).
 """
