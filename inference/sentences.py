@@ -26,15 +26,9 @@ _STOP = re.compile(r"[.!?…。？！]")
 # character line of short sentences took hours. So a line is given to it in pieces of about
 # CHUNK characters and at most MAX_STOPS full stops; a line within both limits (any real
 # paragraph) is segmented exactly as a whole, a longer one may differ only where a quotation
-# spans the edge of a piece (sentencex tracks open quotes) or where a sentence is longer than
-# MAX_PIECE characters.
+# spans the edge of a piece (sentencex tracks open quotes).
 CHUNK = 10_000
 MAX_STOPS = 256
-# A piece with no boundary in it grows (doubles) so that a long sentence is read whole, but not
-# past MAX_PIECE: sentencex is also quadratic in open quotation marks that never close (40,000
-# characters of "“" took 0.5 s, 4x per doubling; a 1,000,000-character line of them, read
-# whole, over 5 minutes; found by benchmarks/fuzz.py). No prose sentence is that long.
-MAX_PIECE = 2 * CHUNK
 
 
 def _segments(line: str) -> list[tuple[int, int]]:
@@ -63,20 +57,28 @@ def _cut(line: str, start: int, size: int) -> tuple[int, bool]:
 def _pieces(line: str) -> list[tuple[int, int]]:
     """The segments of a line of any length, one bounded piece at a time (:func:`_cut`). The
     last two segments of a piece (cut short, or decided without what follows) are read again
-    with the next one; a piece with no boundary doubles until it has one, up to MAX_PIECE
-    characters (so a sentence is cut only past that length), unless it already holds
-    MAX_STOPS full stops (then it is not prose: cut there)."""
-    spans, start, size = [], 0, CHUNK
+    with the next one. A piece with no boundary in it (unless it holds MAX_STOPS full stops:
+    then it is not prose, and is cut there) is carried on: its text joins the first segment of
+    the next piece, so a long sentence stays whole. Pieces are never read again whole or grown:
+    sentencex is also quadratic in quotation marks that never close (40,000 characters of "“"
+    took 0.5 s, 4x per doubling; a 1,000,000-character line of them, read whole by the
+    earlier doubling pieces, over 5 minutes; found by benchmarks/fuzz.py)."""
+    spans, start, carried = [], 0, None
     while start < len(line):
-        stop, by_stops = _cut(line, start, size)
+        stop, by_stops = _cut(line, start, CHUNK)
         found = [(start + s, start + e) for s, e in _segments(line[start:stop])]
-        if stop < len(line) and len(found) < 2 and not by_stops and size < MAX_PIECE:
-            size *= 2
+        if carried is not None and found:
+            found[0], carried = (carried, found[0][1]), None
+        if stop < len(line) and len(found) < 2 and not by_stops:
+            carried = found[0][0] if found else carried  # the sentence goes on
+            start = stop
             continue
         if stop < len(line) and len(found) > 1:
             found = found[: max(1, len(found) - 2)]
         spans += found
-        start, size = (found[-1][1] if found else stop), CHUNK
+        start = found[-1][1] if found else stop
+    if carried is not None:  # a sentence carried into a last piece of whitespace
+        spans.append((carried, len(line)))
     return spans
 
 

@@ -126,7 +126,7 @@ def test_the_word_splitter_bounds_what_made_it_quadratic():
 @pytest.mark.parametrize("fragment", ["ab.", "+.", "“", "«a ", "http://" + "." * 2000 + "x "])
 def test_the_sentence_splitter_gives_sentencex_bounded_pieces(fragment, monkeypatch):
     """sentencex is quadratic in full stops and in unclosed quotes: it is never given more than
-    MAX_PIECE characters at once, nor more than a few times the text in all."""
+    CHUNK characters at once, nor more than a few times the text in all."""
     from cronaca.inference import sentences
 
     given: list[int] = []
@@ -139,7 +139,7 @@ def test_the_sentence_splitter_gives_sentencex_bounded_pieces(fragment, monkeypa
     monkeypatch.setattr(sentences, "_segments", counted)
     text = (fragment * (200_000 // len(fragment) + 1))[:200_000]
     check_sentences(text)
-    assert given and max(given) <= sentences.MAX_PIECE
+    assert given and max(given) <= sentences.CHUNK
     assert sum(given) <= 3 * len(text)
 
 
