@@ -214,6 +214,11 @@ def _rows(result: dict) -> dict[str, dict]:
     }
 
 
+def _read(path: Path) -> dict[str, dict]:
+    """The rows of the results file at ``path``; none when there is no file yet."""
+    return _rows(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else {}
+
+
 def _write(path: Path, per_target: dict[str, dict]) -> dict:
     result = _result(per_target)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -256,7 +261,7 @@ def main(argv=None) -> int:
         return _merge(args.merge, args.only, args.out, parser)
     slow_cases = args.slow_cases if args.slow_cases is not None else args.cases
     command = "nice -n 19 python benchmarks/fuzz.py " + " ".join(argv or sys.argv[1:])
-    old = _rows(json.loads(args.out.read_text(encoding="utf-8"))) if args.out.is_file() else {}
+    old = _read(args.out)
     done: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder, models = Path(tmp) / "files", Path(tmp) / "models"
@@ -288,13 +293,12 @@ def _merge(files: list[Path], only: list[str] | None, out: Path, parser) -> int:
         parser.error("--merge needs --only: the targets whose rows the files add up")
     merged: dict[str, dict] = {}
     for path in files:
-        rows = _rows(json.loads(path.read_text(encoding="utf-8")))
+        rows = _read(path)
         for name in only:
             if name not in rows:
                 parser.error(f"{path}: no row for target {name!r}")
             merged[name] = _added(merged.get(name), rows[name])
-    old = _rows(json.loads(out.read_text(encoding="utf-8"))) if out.is_file() else {}
-    return _summary(_write(out, old | merged))
+    return _summary(_write(out, _read(out) | merged))
 
 
 if __name__ == "__main__":

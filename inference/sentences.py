@@ -42,13 +42,13 @@ def _segments(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _cut(line: str, start: int, size: int) -> tuple[int, bool]:
-    """Where the piece of ``line`` read from ``start`` ends (after its last space, or after its
-    MAX_STOPS-th full stop), and whether the full stops decided it."""
+def _cut(line: str, start: int) -> tuple[int, bool]:
+    """Where the piece of ``line`` read from ``start`` ends (after its last space within CHUNK
+    characters, or after its MAX_STOPS-th full stop), and whether the full stops decided it."""
     stop = len(line)
-    if len(line) - start > size:
-        space = _UP_TO_LAST_SPACE.match(line, start + size // 2, start + size)
-        stop = space.end() if space else start + size
+    if len(line) - start > CHUNK:
+        space = _UP_TO_LAST_SPACE.match(line, start + CHUNK // 2, start + CHUNK)
+        stop = space.end() if space else start + CHUNK
     stops = _STOP.finditer(line, start, stop)
     last = next(islice(stops, MAX_STOPS - 1, None), None)
     return (last.end(), True) if last and last.end() < stop else (stop, False)
@@ -65,7 +65,7 @@ def _pieces(line: str) -> list[tuple[int, int]]:
     earlier doubling pieces, over 5 minutes; found by benchmarks/fuzz.py)."""
     spans, start, carried = [], 0, None
     while start < len(line):
-        stop, by_stops = _cut(line, start, CHUNK)
+        stop, by_stops = _cut(line, start)
         found = [(start + s, start + e) for s, e in _segments(line[start:stop])]
         if carried is not None and found:
             found[0], carried = (carried, found[0][1]), None
