@@ -15,6 +15,9 @@ In one run:
 4. the entities the model finds in the example text.
 
 Reports go to ``--out``; the headline figures to ``benchmarks/results/ner.json``.
+``--part levers`` runs 1 only, ``--part model`` 2 and 4 (3 too with ``--peer``), ``--part peer``
+3 only, beside a saved ``--model``; each merges its keys into the results file with its own
+date, command and CPU flags (``levers_date``, ``peer_date``, ...).
 
     python benchmarks/ner_benchmark.py --profile full --levers --peer --out runs/bench-ner
 """
@@ -114,16 +117,19 @@ def dev_scores(tagger, data: Path, out: Path) -> dict[str, float]:
 
 def lever_table(args, data: Path, out: Path) -> dict:
     """Dev strict micro-F1 of each lever named (WN_dev, news dev) and its training time."""
-    table = {}
-    for name in filter(None, args.levers.split(",")):
-        if name not in LEVERS:
-            raise SystemExit(f"unknown lever {name!r}: one of {', '.join(LEVERS)}")
+    table, started = {}, time.perf_counter()
+    names = [name for name in args.levers.split(",") if name]
+    if unknown := [name for name in names if name not in LEVERS]:  # before hours of training
+        raise SystemExit(f"unknown lever {unknown[0]!r}: one of {', '.join(LEVERS)}")
+    for name in names:
         config = load_config(args.config, args.lever_profile, [*args.overrides, *LEVERS[name]])
         slug = name.replace(" ", "").replace(",", "-").replace("+", "plus-")
         tagger, seconds = trained(config, out / "levers" / slug)
         table[name] = {"train_seconds": seconds, "overrides": LEVERS[name]}
         table[name] |= dev_scores(tagger, data, out / "levers" / slug)
         print(name, table[name], flush=True)
+        if args.part == "levers":  # a stopped run keeps the levers it finished
+            write_results(levers_result(table, args, started), args.results)
     return table
 
 
@@ -217,18 +223,76 @@ def main() -> None:
     )
     parser.add_argument("--out", default="runs/bench-ner")
     parser.add_argument("--bootstrap", type=int, default=1000)
+    parser.add_argument(
+        "--part",
+        default="all",
+        choices=("all", "levers", "model", "peer"),
+        help="levers: the lever table only; model: 2 and 4; peer: 3 only, for the --model "
+        "given; each merges its keys into the results file, so parts can run at once on "
+        "separate cores",
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS,
+        help="the JSON file the parts merge into (another file for a variant of --profile)",
+    )
     args = parser.parse_args()
     out, started = Path(args.out), time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     config = load_config(args.config, args.profile, args.overrides)
     data = Path(config.data.dir) if config.data.dir else shared_data_dir()
-    result = {"date": date.today().isoformat(), "command": " ".join(sys.argv)}
-    result |= {"cpu_flags": cpu_flags(), "machine": machine(), "profile": args.profile}
-    if args.levers:
-        result["levers_dev"] = lever_table(args, data, out)
+    result = {}
+    if args.levers and args.part != "model":
+        result |= levers_result(lever_table(args, data, out), args, started)
+    if args.part in ("all", "model"):
+        result |= model_part(args, config, data, out) | stamp("", started)
+        result |= {"profile": args.profile, "overrides": args.overrides}
+    if args.part == "peer":
+        result |= {"peer": saved_model_peer(args, config, data, out)} | stamp("peer", started)
+    write_results(result, args.results)
+    print(json.dumps({k: v for k, v in result.items() if k != "example_entities"}, indent=1))
+
+
+def saved_model_peer(args, config, data: Path, out: Path) -> dict:
+    """The Trainer recipe beside a model trained earlier (its time read from its history)."""
+    if not args.model:
+        raise SystemExit("--part peer needs --model: the saved model of --profile to compare")
+    tagger = ModelTagger.from_pretrained(args.model, precision="fp32")
+    seconds = history_seconds(args.model.parent / "history.json")
+    if not seconds:
+        raise SystemExit(f"{args.model.parent / 'history.json'} records no train_seconds")
+    return peer_run(config, tagger, data, out, seconds)
+
+
+def levers_result(table: dict, args, started: float) -> dict:
+    return {"levers_dev": table, "levers_profile": args.lever_profile} | stamp("levers", started)
+
+
+def stamp(part: str, started: float) -> dict:
+    """When, how and where a part ran: the two parts may run on different days or machines."""
+    prefix = f"{part}_" if part else ""
+    return {
+        f"{prefix}date": date.today().isoformat(),
+        f"{prefix}command": " ".join(sys.argv),
+        f"{prefix}cpu_flags": cpu_flags(),
+        f"{prefix}machine": machine(),
+        f"{prefix}seconds": time.perf_counter() - started,
+    }
+
+
+def write_results(result: dict, path: Path) -> None:
+    """Merge one part's keys into the results file, read at the end so that a part running
+    beside another keeps what the other wrote meanwhile."""
+    old = json.loads(path.read_text()) if path.is_file() else {}
+    path.write_text(json.dumps(old | result, indent=2, ensure_ascii=False) + "\n")
+
+
+def model_part(args, config, data: Path, out: Path) -> dict:
+    """2-4: the model of --profile on the test splits, the peer, the example text."""
+    result = {"model": str(args.model) if args.model else None}  # None: trained in this run
     if args.model:
         tagger = ModelTagger.from_pretrained(args.model, precision="fp32")
-        result["model"] = str(args.model)
         result["cronaca_train_seconds"] = history_seconds(args.model.parent / "history.json")
     else:
         tagger, result["cronaca_train_seconds"] = trained(config, out / "model")
@@ -245,10 +309,8 @@ def main() -> None:
         {"start": e.start, "end": e.end, "label": e.label, "text": e.text}
         for e in document.entities
     ]
-    result["seconds"] = time.perf_counter() - started
     (out / "scores.json").write_text(json.dumps(scores, indent=1, ensure_ascii=False) + "\n")
-    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps({k: v for k, v in result.items() if k != "example_entities"}, indent=1))
+    return result
 
 
 if __name__ == "__main__":
