@@ -61,10 +61,11 @@ def event_f1(model_dir: str, settings: tuple[str, str], dev) -> tuple[float, flo
 TASKS = {"entities": "entities_wn_dev_strict_f1", "events": "events_dev_macro_f1"}
 
 
-def choices(rows: dict) -> dict[str, str]:
+def choices(rows: dict, tasks=tuple(TASKS)) -> dict[str, str]:
     """Per task, the fastest setting whose dev F1 is within ``TOLERANCE`` of PyTorch fp32."""
     chosen = {}
-    for task, key in TASKS.items():
+    for task in tasks:
+        key = TASKS[task]
         reference = rows["torch-fp32"][key]
         within = [name for name, row in rows.items() if reference - row[key] <= TOLERANCE]
         chosen[task] = min(within, key=lambda name: rows[name][f"{task}_seconds"])
@@ -77,7 +78,15 @@ def main(argv=None) -> int:
     parser.add_argument("--events", default="runs/events-quick/model")
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--tasks",
+        default=",".join(TASKS),
+        help="a comma list of entities, events; a task left out keeps its earlier rows",
+    )
     args = parser.parse_args(argv)
+    tasks = [task for task in args.tasks.split(",") if task]
+    if unknown := sorted(set(tasks) - set(TASKS)):
+        parser.error(f"--tasks: unknown {unknown}; known: {', '.join(TASKS)}")
 
     import torch
 
@@ -85,29 +94,33 @@ def main(argv=None) -> int:
     from cronaca.training.data.event_corpus import by_split, load_event_corpus
 
     entity_dev = list(read_conll(args.data_dir / "kind/evalita-2023/WN_dev.tsv"))
-    event_dev = by_split(load_event_corpus(args.data_dir))["dev"]
-    rows = {}
-    for name, settings in SETTINGS.items():
-        f1, seconds = entity_f1(args.entities, settings, entity_dev)
-        macro, event_seconds = event_f1(args.events, settings, event_dev)
-        rows[name] = {
-            "entities_wn_dev_strict_f1": round(f1, 4),
-            "entities_seconds": round(seconds, 1),
-            "events_dev_macro_f1": round(macro, 4),
-            "events_seconds": round(event_seconds, 1),
-        }
-        print(name, rows[name], flush=True)
-    choice = choices(rows)
-    command = "python benchmarks/onnx_dev.py " + " ".join(argv or sys.argv[1:])
+    event_dev = by_split(load_event_corpus(args.data_dir))["dev"] if "events" in tasks else []
     results = json.loads(args.results.read_text()) if args.results.is_file() else {}
+    rows = {name: dict(row) for name, row in results.get("onnx_dev", {}).get("rows", {}).items()}
+    for name, settings in SETTINGS.items():
+        row = rows.setdefault(name, {})
+        if "entities" in tasks:
+            f1, seconds = entity_f1(args.entities, settings, entity_dev)
+            row["entities_wn_dev_strict_f1"] = round(f1, 4)
+            row["entities_seconds"] = round(seconds, 1)
+        if "events" in tasks:
+            macro, event_seconds = event_f1(args.events, settings, event_dev)
+            row["events_dev_macro_f1"] = round(macro, 4)
+            row["events_seconds"] = round(event_seconds, 1)
+        print(name, row, flush=True)
+    choice = choices(rows, tasks)
+    command = "python benchmarks/onnx_dev.py " + " ".join(argv or sys.argv[1:])
+    earlier = results.get("onnx_dev", {})
     results["onnx_dev"] = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
         "command": command.strip(),
+        "tasks_run": tasks,  # the other task's rows, and its earlier date, are kept
+        "earlier": {k: earlier[k] for k in ("date", "command", "threads") if k in earlier},
         "threads": torch.get_num_threads(),
         "entity_dev_sentences": len(entity_dev),
-        "event_dev_records": len(event_dev),
+        "event_dev_records": len(event_dev) or earlier.get("event_dev_records"),
         "rows": rows,
-        "auto_choice": choice,
+        "auto_choice": earlier.get("auto_choice", {}) | choice,
     }
     args.results.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print("auto on a CPU without bf16:", choice)

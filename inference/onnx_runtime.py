@@ -3,10 +3,11 @@
 On such a CPU (AVX2 only, most laptops and many servers) PyTorch runs the encoder in fp32
 eager mode. ONNX Runtime runs the same graph with fused kernels, and its dynamic int8
 quantisation (int8 weights with per-channel scales, activations quantised per batch) uses
-the integer dot-product instructions AVX2 and AVX-512 VNNI have. The recipe is the one
-:mod:`.runtime` applies to PyTorch, chosen on WN_dev: every encoder matmul is quantised
-*except* the attention and feed-forward output projections (``*/output/dense/MatMul``), whose
-inputs carry the outlier activations that cost F1 when quantised.
+the integer dot-product instructions AVX2 and AVX-512 VNNI have. The recipe depends on the kind
+of model (:data:`RECIPES`), each chosen on dev (``benchmarks/onnx_dev.py``): for entity models
+every encoder matmul is int8; for event-type and joint models the attention and feed-forward
+output projections (``*/output/dense/MatMul``), whose inputs carry outlier activations, stay
+float, as in :mod:`.runtime`'s PyTorch int8.
 
 A model is exported once (``torch.onnx.export``, dynamic batch and sequence axes), quantised
 if asked, and cached under ``$CRONACA_CACHE/onnx`` (default ``~/.cache/cronaca/onnx``), keyed by
@@ -33,8 +34,12 @@ import torch
 ONNX_PRECISIONS = ("fp32", "int8")
 INPUTS = ("input_ids", "attention_mask")
 OPSET = 17
-# part of the cache key: a change of the export or quantisation recipe gets a new export
-RECIPE = "int8-matmul-v1"
+# Per kind of model, the int8 recipe; its name is part of the cache key, so a change of the
+# export or quantisation recipe gets a new export. Entities: every encoder matmul, measured
+# on WN_dev at the CPU token budget (quick model, 2026-12-05: -0.2 points against ONNX fp32,
+# 1.4x the speed of "int8-matmul-v1"); events and joint: the output projections stay float
+# (their event head lost 1.2 dev points even with them float).
+RECIPES = {"entities": "int8-matmul-all-v2", "events": "int8-matmul-v1", "joint": "int8-matmul-v1"}
 
 
 def cache_root() -> Path:
@@ -110,13 +115,22 @@ def export(model: torch.nn.Module, path: Path) -> tuple[str, ...]:
     return tuple(dims)
 
 
-def quantise(source: Path, target: Path) -> None:
-    """Dynamic int8 (per-channel weights) of the encoder's matmuls but the output projections."""
+def float_nodes(graph, recipe: str) -> list[str]:
+    """The matmuls ``recipe`` leaves in float: under ``int8-matmul-v1`` the output projections
+    (the heads are int8, as measured), under ``int8-matmul-all-v2`` the heads only."""
+    matmuls = [n.name for n in graph.node if n.op_type == "MatMul"]
+    if recipe == "int8-matmul-v1":
+        return [name for name in matmuls if name.endswith("output/dense/MatMul")]
+    return [name for name in matmuls if "/encoder/" not in name]
+
+
+def quantise(source: Path, target: Path, recipe: str) -> None:
+    """Dynamic int8 (per-channel weights) of the encoder's matmuls that ``recipe`` names."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     graph = onnx.load(str(source), load_external_data=False).graph
-    keep_float = [n.name for n in graph.node if n.name.endswith("output/dense/MatMul")]
+    keep_float = float_nodes(graph, recipe)
     quantize_dynamic(
         str(source),
         str(target),
@@ -129,23 +143,26 @@ def quantise(source: Path, target: Path) -> None:
     )
 
 
-def cache_key(weights: Path, precision: str) -> str:
+def cache_key(weights: Path, precision: str, recipe: str) -> str:
     import onnxruntime
 
     stat = weights.stat()
     parts = [str(weights.resolve()), str(stat.st_size), str(stat.st_mtime_ns), precision]
-    parts += [torch.__version__, onnxruntime.__version__, str(OPSET), RECIPE]
+    parts += [torch.__version__, onnxruntime.__version__, str(OPSET), recipe]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
 
-def exported(model: torch.nn.Module, model_dir: Path, precision: str) -> tuple[Path, tuple]:
+def exported(
+    model: torch.nn.Module, model_dir: Path, precision: str, kind: str = "entities"
+) -> tuple[Path, tuple]:
     """The cached ONNX file of the model saved in ``model_dir`` at ``precision`` (exported, and
-    quantised, on first use; written aside and renamed, so a killed export leaves nothing),
-    and its output names."""
+    quantised with ``kind``'s recipe, on first use; written aside and renamed, so a killed
+    export leaves nothing), and its output names."""
     weights = next(iter(sorted(Path(model_dir).glob("*.safetensors"))), None)
     if weights is None:
         raise ValueError(f"{model_dir}: runtime 'onnx' needs safetensors weights to key its cache")
-    folder = cache_root() / "onnx" / cache_key(weights, precision)
+    recipe = RECIPES[kind]
+    folder = cache_root() / "onnx" / cache_key(weights, precision, recipe)
     path = folder / "model.onnx"
     if not path.is_file():
         staging = folder.with_name(folder.name + ".writing")
@@ -154,7 +171,7 @@ def exported(model: torch.nn.Module, model_dir: Path, precision: str) -> tuple[P
         try:
             names = export(model, staging / "float.onnx")
             if precision == "int8":
-                quantise(staging / "float.onnx", staging / "model.onnx")
+                quantise(staging / "float.onnx", staging / "model.onnx", recipe)
                 (staging / "float.onnx").unlink()
             else:
                 (staging / "float.onnx").rename(staging / "model.onnx")
@@ -167,14 +184,17 @@ def exported(model: torch.nn.Module, model_dir: Path, precision: str) -> tuple[P
     return path, tuple((folder / "outputs.txt").read_text().split())
 
 
-def onnx_module(model: torch.nn.Module, model_dir: Path, precision: str) -> OnnxModule:
-    """``model`` (loaded from ``model_dir``) as an ONNX Runtime session at ``precision``."""
+def onnx_module(
+    model: torch.nn.Module, model_dir: Path, precision: str, kind: str = "entities"
+) -> OnnxModule:
+    """``model`` (loaded from ``model_dir``, a ``kind`` of model) as an ONNX Runtime session at
+    ``precision``."""
     _require()
     import onnxruntime
 
     if precision not in ONNX_PRECISIONS:
         raise ValueError(f"runtime 'onnx': precision {precision!r} is not one of fp32, int8")
-    path, names = exported(model.float().eval(), Path(model_dir), precision)
+    path, names = exported(model.float().eval(), Path(model_dir), precision, kind)
     config = model.config
     # the PyTorch weights are no longer needed: freed before the session is built, so the two
     # copies are never in memory together (the caller's module is left without weights)

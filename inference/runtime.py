@@ -155,7 +155,7 @@ def prepare(
             raise ValueError("runtime 'onnx' needs the saved model's directory (source)")
         from .onnx_runtime import onnx_module
 
-        return onnx_module(model.eval(), Path(source), chosen)
+        return onnx_module(model.eval(), Path(source), chosen, kind)
     model = model.to(target).eval()
     if chosen == "int8":
         from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic

@@ -81,17 +81,33 @@ def test_the_export_is_cached_per_model_and_precision(tiny_predictor_dirs, cache
     assert not list(cache.glob("onnx/*.writing"))
 
 
-def test_int8_keeps_the_output_projections_in_float(tiny_predictor_dirs, cache):
+def _float_and_int8(cache: Path) -> tuple[set[str], set[str]]:
     import onnx
 
-    ner, _ = tiny_predictor_dirs
-    Predictor.from_pretrained(entities=ner, device="cpu", precision="int8", runtime="onnx")
     (path,) = cache.glob("onnx/*/model.onnx")
     nodes = onnx.load(str(path)).graph.node
-    float_matmuls = {n.name for n in nodes if n.op_type == "MatMul"}
+    integer = {n.name for n in nodes if n.op_type in ("MatMulInteger", "DynamicQuantizeMatMul")}
+    return {n.name for n in nodes if n.op_type == "MatMul"}, integer
+
+
+def test_int8_of_an_entity_model_quantises_every_encoder_matmul_not_the_head(
+    tiny_predictor_dirs, cache
+):
+    ner, _ = tiny_predictor_dirs
+    Predictor.from_pretrained(entities=ner, device="cpu", precision="int8", runtime="onnx")
+    float_matmuls, integer = _float_and_int8(cache)
+    assert not any("/encoder/" in name and name.endswith("dense/MatMul") for name in float_matmuls)
+    assert any("output/dense/MatMul" in name for name in integer)
+    assert any(name.startswith("/classifier/") for name in float_matmuls)
+
+
+def test_int8_of_an_event_model_keeps_the_output_projections_in_float(tiny_predictor_dirs, cache):
+    _, events = tiny_predictor_dirs
+    Predictor.from_pretrained(events=events, device="cpu", precision="int8", runtime="onnx")
+    float_matmuls, integer = _float_and_int8(cache)
     assert any(name.endswith("output/dense/MatMul") for name in float_matmuls)
     assert not any(name.endswith("query/MatMul") for name in float_matmuls)
-    assert any(n.op_type in ("MatMulInteger", "DynamicQuantizeMatMul") for n in nodes)
+    assert integer
 
 
 @pytest.mark.parametrize(
