@@ -17,7 +17,7 @@ import os
 import struct
 import sys
 
-ARCH_REQ_XCOMP_PERM = 0x1023
+ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA = 0x1023, 18
 SYS_ARCH_PRCTL = 158  # x86-64
 AUDIT_ARCH_X86_64 = 0xC000003E
 PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
@@ -57,7 +57,7 @@ def refuse_amx() -> None:
 def amx_granted() -> bool:
     """Whether this process may use AMX now (asks for it: a probe, not a query)."""
     libc = ctypes.CDLL(None, use_errno=True)
-    return libc.syscall(SYS_ARCH_PRCTL, ARCH_REQ_XCOMP_PERM, 18) == 0  # 18: XTILEDATA
+    return libc.syscall(SYS_ARCH_PRCTL, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) == 0
 
 
 def main() -> None:

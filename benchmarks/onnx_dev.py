@@ -93,7 +93,8 @@ def main(argv=None) -> int:
     from cronaca.training.data.columns import read_conll
     from cronaca.training.data.event_corpus import by_split, load_event_corpus
 
-    entity_dev = list(read_conll(args.data_dir / "kind/evalita-2023/WN_dev.tsv"))
+    wn_dev = args.data_dir / "kind/evalita-2023/WN_dev.tsv"
+    entity_dev = list(read_conll(wn_dev)) if "entities" in tasks else []
     event_dev = by_split(load_event_corpus(args.data_dir))["dev"] if "events" in tasks else []
     results = json.loads(args.results.read_text()) if args.results.is_file() else {}
     rows = {name: dict(row) for name, row in results.get("onnx_dev", {}).get("rows", {}).items()}
@@ -117,7 +118,7 @@ def main(argv=None) -> int:
         "tasks_run": tasks,  # the other task's rows, and its earlier date, are kept
         "earlier": {k: earlier[k] for k in ("date", "command", "threads") if k in earlier},
         "threads": torch.get_num_threads(),
-        "entity_dev_sentences": len(entity_dev),
+        "entity_dev_sentences": len(entity_dev) or earlier.get("entity_dev_sentences"),
         "event_dev_records": len(event_dev) or earlier.get("event_dev_records"),
         "rows": rows,
         "auto_choice": earlier.get("auto_choice", {}) | choice,

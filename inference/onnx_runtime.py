@@ -36,9 +36,9 @@ INPUTS = ("input_ids", "attention_mask")
 OPSET = 17
 # Per kind of model, the int8 recipe; its name is part of the cache key, so a change of the
 # export or quantisation recipe gets a new export. Entities: every encoder matmul, measured
-# on WN_dev at the CPU token budget (quick model, 2026-12-05: -0.2 points against ONNX fp32,
-# 1.4x the speed of "int8-matmul-v1"); events and joint: the output projections stay float
-# (their event head lost 1.2 dev points even with them float).
+# on WN_dev at the CPU token budget (benchmarks/onnx_dev.py, quick model, 2026-12-05: -0.26
+# points against fp32, 1.9x the speed of ONNX fp32); events and joint: the output projections
+# stay float (their event head lost 1.2 dev points even with them float).
 RECIPES = {"entities": "int8-matmul-all-v2", "events": "int8-matmul-v1", "joint": "int8-matmul-v1"}
 
 
